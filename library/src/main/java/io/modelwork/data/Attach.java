@@ -1,0 +1,307 @@
+package io.modelwork.data;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelwork.core.Args;
+import io.modelwork.core.Json;
+import io.modelwork.core.ModelworkException;
+import io.modelwork.report.StepReport;
+import tech.tablesaw.api.*;
+import tech.tablesaw.columns.Column;
+import tech.tablesaw.selection.Selection;
+
+import java.nio.file.Path;
+import java.util.*;
+
+/**
+ * The {@code attach_dataset} step for tabular data: read the reference, resolve the schema, validate, profile and
+ * fingerprint. Validation errors stop the step with a {@link ModelworkException} (nothing is attached); warnings are
+ * kept in the report.
+ */
+public final class Attach {
+    private Attach() {}
+
+    public static final List<String> KEYS = List.of("path", "format", "query", "test_path", "target", "id", "group",
+            "timestamp", "weight", "ignore", "types", "task", "drop_missing_target", "imbalance_threshold", "name");
+
+    /** The result: the dataset and its report (profile, validation, fingerprint). */
+    public record Result(Dataset dataset, StepReport report) {}
+
+    public static Result attach(Args args, Path baseDir) {
+        String ref = args.requireString("path", "give the data: path=data.csv (CSV/TSV/libsvm/ARFF) or "
+                + "path=jdbc:sqlite:file.db query=\"SELECT ...\"");
+        TableReaders.Format format = TableReaders.detect(ref, args.getString("format", null));
+        String resolvedRef = format == TableReaders.Format.JDBC ? ref : resolve(baseDir, ref).toString();
+
+        Map<String, Role> roles = new LinkedHashMap<>();
+        if (args.has("target")) roles.put(args.getString("target", null), Role.TARGET);
+        for (String k : List.of("id", "group", "timestamp", "weight"))
+            if (args.has(k)) roles.put(args.getString(k, null), Role.of(k));
+        for (String c : args.getList("ignore")) roles.put(c, Role.IGNORE);
+        Map<String, FieldType> types = new LinkedHashMap<>();
+        args.getMap("types").forEach((k, v) -> types.put(k, FieldType.of(String.valueOf(v))));
+        if (format == TableReaders.Format.LIBSVM && !roles.containsValue(Role.TARGET)) roles.put("label", Role.TARGET);
+
+        Table loaded = TableReaders.read(resolvedRef, format, types, args.getString("query", null));
+        Table table = loaded;
+        Table test = null;
+        if (args.has("test_path")) {
+            String tp = resolve(baseDir, args.getString("test_path", null)).toString();
+            test = TableReaders.read(tp, TableReaders.detect(tp, args.getString("format", null)), types, null);
+            alignTest(table, test, tp);
+        }
+        LinkedHashMap<String, FieldType> inferred = new LinkedHashMap<>();
+        for (Column<?> c : table.columns()) inferred.put(c.name(), typeOf(c));
+        Schema.Declaration decl = Schema.Declaration.of(roles, types);
+        Schema schema = Schema.resolve(decl, inferred, resolvedRef);
+        String target = schema.target().orElseThrow(() -> new ModelworkException("No target column given",
+                resolvedRef, "add target=<column>; the columns are " + loaded.columnNames()));
+
+        // declared numeric columns that Tablesaw read as text: name the first bad value
+        for (Schema.Field f : schema.fields()) {
+            if (f.type() == FieldType.NUMERIC && !(table.column(f.name()) instanceof NumericColumn<?>)) {
+                double[] parsed = Dataset.numeric(table, f.name(), resolvedRef); // throws with the row
+                table.replaceColumn(f.name(), DoubleColumn.create(f.name(), parsed));
+            }
+        }
+
+        StepReport report = new StepReport("attach_dataset", "Dataset attached: " + Path.of(ref).getFileName());
+        ArrayNode issues = Json.MAPPER.createArrayNode();
+
+        // missing target values
+        Column<?> tc = table.column(target);
+        int missingTarget = tc.countMissing();
+        if (missingTarget > 0) {
+            int first = -1;
+            for (int i = 0; i < tc.size(); i++) if (tc.isMissing(i)) { first = i; break; }
+            if (!args.getBool("drop_missing_target", false))
+                throw new ModelworkException("The target column '" + target + "' has " + missingTarget
+                        + " missing value(s)", resolvedRef + ", column '" + target + "', first at row " + (first + 1)
+                        + " (file line " + (first + 2) + ")",
+                        "fill them, or attach with drop_missing_target=true to drop those rows");
+            Selection keep = tc.isNotMissing();
+            table = table.where(keep);
+            issue(issues, "warning", "missing_target", target, first + 1, missingTarget
+                    + " rows without a target were dropped (drop_missing_target=true)");
+        }
+
+        Dataset.Task task = inferTask(args, schema, table, target);
+        Dataset ds = new Dataset(resolvedRef, table, test, schema, task);
+        validate(ds, issues, args.getDouble("imbalance_threshold", 0.1), resolvedRef);
+        for (var n : issues) if (n.get("severity").asText().equals("warning")) report.note(n.get("message").asText());
+
+        Table profile = profile(ds);
+        report.body().set("dataset", ds.toJson());
+        report.body().put("fingerprint", ds.fingerprint());
+        report.body().set("profile", tableJson(profile));
+        report.body().set("validation", issues);
+        if (task == Dataset.Task.CLASSIFICATION) {
+            Table balance = classBalance(table, target);
+            report.body().set("class_balance", tableJson(balance));
+            report.table(profile).table(balance);
+        } else report.table(profile);
+        Table val = Table.create("Validation report");
+        StringColumn sev = StringColumn.create("severity"), chk = StringColumn.create("check"),
+                col = StringColumn.create("column"), msg = StringColumn.create("message");
+        for (var n : issues) {
+            sev.append(n.get("severity").asText()); chk.append(n.get("check").asText());
+            col.append(n.path("column").asText("")); msg.append(n.get("message").asText());
+        }
+        if (issues.isEmpty()) { sev.append("ok"); chk.append("all"); col.append(""); msg.append("no problems found"); }
+        val.addColumns(sev, chk, col, msg);
+        report.table(val);
+        return new Result(ds, report);
+    }
+
+    private static Path resolve(Path base, String ref) {
+        Path p = Path.of(ref);
+        return p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
+    }
+
+    private static void alignTest(Table train, Table test, String where) {
+        // libsvm files may differ in their highest index: pad the narrower one with zero columns
+        for (String c : train.columnNames())
+            if (!test.containsColumn(c)) {
+                if (train.column(c) instanceof NumericColumn<?>) test.addColumns(DoubleColumn.create(c, new double[test.rowCount()]));
+                else throw new ModelworkException("The test file lacks column '" + c + "'", where,
+                        "give the test file the same columns as the training file");
+            }
+        for (String c : test.columnNames())
+            if (!train.containsColumn(c)) train.addColumns(DoubleColumn.create(c, new double[train.rowCount()]));
+        test.reorderColumns(train.columnNames().toArray(new String[0]));
+    }
+
+    static FieldType typeOf(Column<?> c) {
+        ColumnType t = c.type();
+        if (t == ColumnType.DOUBLE || t == ColumnType.INTEGER || t == ColumnType.LONG || t == ColumnType.FLOAT
+                || t == ColumnType.SHORT) return FieldType.NUMERIC;
+        if (t == ColumnType.BOOLEAN) return FieldType.BOOLEAN;
+        if (t == ColumnType.LOCAL_DATE || t == ColumnType.LOCAL_DATE_TIME || t == ColumnType.INSTANT
+                || t == ColumnType.LOCAL_TIME) return FieldType.TIMESTAMP;
+        return FieldType.CATEGORICAL;
+    }
+
+    static Dataset.Task inferTask(Args args, Schema schema, Table table, String target) {
+        if (args.has("task")) return args.getEnum("task", Dataset.Task.class, null);
+        FieldType tt = schema.field(target).type();
+        if (tt != FieldType.NUMERIC) return Dataset.Task.CLASSIFICATION;
+        double[] y = Dataset.numeric(table, target, "target");
+        Set<Double> distinct = new HashSet<>();
+        for (double v : y) {
+            if (Double.isNaN(v)) continue;
+            if (v != Math.rint(v)) return Dataset.Task.REGRESSION;
+            distinct.add(v);
+            if (distinct.size() > 10) return Dataset.Task.REGRESSION;
+        }
+        return Dataset.Task.CLASSIFICATION;
+    }
+
+    private static void issue(ArrayNode issues, String severity, String check, String column, int row, String message) {
+        ObjectNode o = issues.addObject();
+        o.put("severity", severity);
+        o.put("check", check);
+        if (column != null) o.put("column", column);
+        if (row > 0) o.put("row", row);
+        o.put("message", message);
+    }
+
+    static void validate(Dataset ds, ArrayNode issues, double imbalanceThreshold, String where) {
+        Table t = ds.table();
+        Schema s = ds.schema();
+        for (Schema.Field f : s.fields()) {
+            Column<?> c = t.column(f.name());
+            if (f.role() == Role.IGNORE) continue;
+            int missing = c.countMissing();
+            if (missing == c.size()) {
+                issue(issues, "warning", "all_missing", f.name(), 0, "column '" + f.name() + "' has no values");
+                continue;
+            }
+            if (f.role() == Role.FEATURE && c.countUnique() - (missing > 0 ? 1 : 0) <= 1)
+                issue(issues, "warning", "constant_column", f.name(), 0, "column '" + f.name()
+                        + "' is constant (prepare_data select=variance drops it)");
+            if (f.type() == FieldType.CATEGORICAL && c instanceof StringColumn sc) {
+                int numeric = 0, bad = -1;
+                for (int i = 0; i < sc.size(); i++) {
+                    if (sc.isMissing(i)) continue;
+                    try { Double.parseDouble(sc.get(i).trim()); numeric++; } catch (NumberFormatException e) { if (bad < 0) bad = i; }
+                }
+                int present = sc.size() - missing;
+                if (bad >= 0 && numeric >= 0.9 * present)
+                    issue(issues, "warning", "wrong_type", f.name(), bad + 1, "column '" + f.name() + "' is numeric "
+                            + "except value '" + sc.get(bad) + "' at row " + (bad + 1) + "; it was read as categorical");
+            }
+        }
+        for (String id : s.names(Role.ID)) {
+            Column<?> c = t.column(id);
+            Map<String, Integer> seen = new HashMap<>();
+            for (int i = 0; i < c.size(); i++) {
+                String v = c.getString(i);
+                Integer prev = seen.put(v, i);
+                if (prev != null)
+                    throw new ModelworkException("Duplicate id '" + v + "' in id column '" + id + "'",
+                            where + ", rows " + (prev + 1) + " and " + (i + 1),
+                            "make the id column unique, or attach without id=" + id);
+            }
+        }
+        if (ds.task() == Dataset.Task.CLASSIFICATION) {
+            Table bal = classBalance(t, ds.target());
+            if (bal.rowCount() < 2)
+                throw new ModelworkException("The target '" + ds.target() + "' has a single class", where,
+                        "classification needs at least two classes; check the target column or the query");
+            double minShare = bal.doubleColumn("share").min();
+            if (minShare < imbalanceThreshold)
+                issue(issues, "warning", "class_imbalance", ds.target(), 0, String.format(Locale.ROOT,
+                        "class imbalance: the smallest class holds %.1f%% of the rows (consider class_weight=balanced)",
+                        100 * minShare));
+        }
+    }
+
+    public static Table classBalance(Table t, String target) {
+        Column<?> c = t.column(target);
+        TreeMap<String, Integer> counts = new TreeMap<>();
+        for (int i = 0; i < c.size(); i++) if (!c.isMissing(i)) counts.merge(label(c, i), 1, Integer::sum);
+        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+        Table out = Table.create("Class balance of " + target);
+        StringColumn cls = StringColumn.create("class");
+        IntColumn n = IntColumn.create("count");
+        DoubleColumn share = DoubleColumn.create("share");
+        counts.forEach((k, v) -> { cls.append(k); n.append(v); share.append((double) v / total); });
+        out.addColumns(cls, n, share);
+        return out;
+    }
+
+    /** Canonical class label text (1.0 → "1"). */
+    public static String label(Column<?> c, int i) {
+        if (c instanceof NumericColumn<?> nc) {
+            double v = nc.getDouble(i);
+            return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        }
+        return c.getString(i);
+    }
+
+    /** Per column: role, type, missing, distinct, min, max, mean, std, quartiles or top values. */
+    public static Table profile(Dataset ds) {
+        Table t = ds.table();
+        StringColumn name = StringColumn.create("column"), role = StringColumn.create("role"),
+                type = StringColumn.create("type"), top = StringColumn.create("top_values");
+        IntColumn missing = IntColumn.create("missing"), distinct = IntColumn.create("distinct");
+        DoubleColumn min = DoubleColumn.create("min"), max = DoubleColumn.create("max"), mean = DoubleColumn.create("mean"),
+                std = DoubleColumn.create("std"), q25 = DoubleColumn.create("p25"), q50 = DoubleColumn.create("p50"),
+                q75 = DoubleColumn.create("p75");
+        for (Schema.Field f : ds.schema().fields()) {
+            Column<?> c = t.column(f.name());
+            name.append(f.name()); role.append(f.role().key()); type.append(f.type().key());
+            missing.append(c.countMissing());
+            distinct.append(c.countUnique() - (c.countMissing() > 0 ? 1 : 0));
+            if (c instanceof NumericColumn<?> nc && f.type() == FieldType.NUMERIC) {
+                double[] v = Arrays.stream(nc.asDoubleArray()).filter(d -> !Double.isNaN(d)).sorted().toArray();
+                if (v.length == 0) {
+                    min.appendMissing(); max.appendMissing(); mean.appendMissing(); std.appendMissing();
+                    q25.appendMissing(); q50.appendMissing(); q75.appendMissing();
+                } else {
+                    double m = Arrays.stream(v).average().orElse(Double.NaN);
+                    double ss = 0;
+                    for (double d : v) ss += (d - m) * (d - m);
+                    min.append(v[0]); max.append(v[v.length - 1]); mean.append(m);
+                    std.append(v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0);
+                    q25.append(quantile(v, 0.25)); q50.append(quantile(v, 0.5)); q75.append(quantile(v, 0.75));
+                }
+                top.append("");
+            } else {
+                min.appendMissing(); max.appendMissing(); mean.appendMissing(); std.appendMissing();
+                q25.appendMissing(); q50.appendMissing(); q75.appendMissing();
+                Map<String, Integer> counts = new HashMap<>();
+                for (int i = 0; i < c.size(); i++) if (!c.isMissing(i)) counts.merge(label(c, i), 1, Integer::sum);
+                top.append(counts.entrySet().stream()
+                        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                        .limit(5).map(e -> e.getKey() + " (" + e.getValue() + ")").reduce((a, b) -> a + ", " + b).orElse(""));
+            }
+        }
+        Table out = Table.create("Profile (" + t.rowCount() + " rows × " + t.columnCount() + " columns)");
+        out.addColumns(name, role, type, missing, distinct, min, max, mean, std, q25, q50, q75, top);
+        return out;
+    }
+
+    /** Linear interpolation between closest ranks (numpy's default), on sorted values. */
+    public static double quantile(double[] sorted, double q) {
+        if (sorted.length == 1) return sorted[0];
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /** A Tablesaw table as a JSON array of row objects. */
+    public static ArrayNode tableJson(Table t) {
+        ArrayNode rows = Json.MAPPER.createArrayNode();
+        for (int r = 0; r < t.rowCount(); r++) {
+            ObjectNode o = rows.addObject();
+            for (Column<?> c : t.columns()) {
+                if (c.isMissing(r)) o.putNull(c.name());
+                else if (c instanceof NumericColumn<?> nc) o.put(c.name(), nc.getDouble(r));
+                else o.put(c.name(), c.getString(r));
+            }
+        }
+        return rows;
+    }
+}

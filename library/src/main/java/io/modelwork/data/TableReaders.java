@@ -1,0 +1,277 @@
+package io.modelwork.data;
+
+import io.modelwork.core.ModelworkException;
+import tech.tablesaw.api.*;
+import tech.tablesaw.io.csv.CsvReadOptions;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.*;
+
+/**
+ * Reads a dataset reference into a Tablesaw {@link Table}: CSV and TSV (Tablesaw's reader), ARFF (header parsed
+ * here, the {@code @data} section handed to Tablesaw's CSV reader), libsvm, and a JDBC URL plus a query (Tablesaw's
+ * {@code db} reader).
+ *
+ * <p>The libsvm reader is written by hand because neither Tablesaw nor any other dependency reads that format into
+ * columns; it is a few lines of {@code label idx:value} splitting. Absent libsvm entries are zeros, as the format
+ * defines (a sparse row).
+ */
+public final class TableReaders {
+    private TableReaders() {}
+
+    /** Values read as missing in text formats. */
+    public static final String[] MISSING = {"", "NA", "N/A", "na", "n/a", "?", "NaN", "nan", "null", "NULL"};
+
+    public enum Format { CSV, TSV, LIBSVM, ARFF, JDBC }
+
+    public static Format detect(String ref, String declared) {
+        if (declared != null && !declared.isBlank()) {
+            try {
+                return Format.valueOf(declared.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ModelworkException("Unknown dataset format '" + declared + "'", "attach_dataset format",
+                        "use one of csv, tsv, libsvm, arff, jdbc (or leave it out to detect it from the name)");
+            }
+        }
+        String r = ref.toLowerCase(Locale.ROOT);
+        if (r.startsWith("jdbc:")) return Format.JDBC;
+        if (r.endsWith(".tsv") || r.endsWith(".tab")) return Format.TSV;
+        if (r.endsWith(".arff")) return Format.ARFF;
+        if (r.endsWith(".libsvm") || r.endsWith(".svm") || r.contains(".txt.train") || r.contains(".txt.test")
+                || r.endsWith(".svmlight")) return Format.LIBSVM;
+        return Format.CSV;
+    }
+
+    /** Reads a file-based reference, with the column types forced where the schema declares them. */
+    public static Table read(String ref, Format format, Map<String, FieldType> declaredTypes, String query) {
+        if (format == Format.JDBC) return readJdbc(ref, query);
+        Path p = Path.of(ref);
+        if (!Files.exists(p))
+            throw new ModelworkException("The dataset file does not exist", p.toAbsolutePath().toString(),
+                    "check the path (relative paths are resolved against " + Path.of("").toAbsolutePath() + ")");
+        if (!Files.isRegularFile(p) || !Files.isReadable(p))
+            throw new ModelworkException("The dataset path is not a readable file", p.toAbsolutePath().toString(),
+                    "point path= at a file, not a folder, and check its permissions");
+        try {
+            if (Files.size(p) == 0)
+                throw new ModelworkException("The dataset file is empty", p.toAbsolutePath().toString(),
+                        "write the data (with a header line for CSV/TSV) or point at another file");
+        } catch (IOException e) {
+            throw new ModelworkException("Cannot read the dataset file: " + e.getMessage(), p.toString(), "check the file");
+        }
+        return switch (format) {
+            case CSV -> readDelimited(p, ',', declaredTypes);
+            case TSV -> readDelimited(p, '\t', declaredTypes);
+            case LIBSVM -> readLibsvm(p);
+            case ARFF -> readArff(p, declaredTypes);
+            default -> throw new IllegalStateException();
+        };
+    }
+
+    private static Map<String, ColumnType> tablesawTypes(Map<String, FieldType> declared) {
+        Map<String, ColumnType> m = new HashMap<>();
+        declared.forEach((k, v) -> {
+            switch (v) {
+                case CATEGORICAL, TEXT -> m.put(k, ColumnType.STRING);
+                case BOOLEAN -> m.put(k, ColumnType.STRING);
+                default -> { }
+            }
+        });
+        return m;
+    }
+
+    static Table readDelimited(Path p, char sep, Map<String, FieldType> declaredTypes) {
+        try {
+            CsvReadOptions.Builder b = CsvReadOptions.builder(p.toFile()).separator(sep).header(true).sample(false)
+                    .missingValueIndicator(MISSING).tableName(p.getFileName().toString());
+            Map<String, ColumnType> forced = tablesawTypes(declaredTypes);
+            if (!forced.isEmpty()) b.columnTypesPartial(forced);
+            Table t = Table.read().usingOptions(b.build());
+            if (t.rowCount() == 0)
+                throw new ModelworkException("The dataset file has a header but no data rows", p.toString(),
+                        "add data rows below the header");
+            return t;
+        } catch (ModelworkException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModelworkException("Cannot parse the file as " + (sep == '\t' ? "TSV" : "CSV") + ": "
+                    + rootMessage(e), p.toString(), "check the separator (format=csv|tsv), the header line and "
+                    + "that every row has the same number of fields", e);
+        }
+    }
+
+    static Table readJdbc(String url, String query) {
+        if (query == null || query.isBlank())
+            throw new ModelworkException("A JDBC dataset needs a query", url, "add query=\"SELECT ... FROM ...\"");
+        try (Connection c = DriverManager.getConnection(url);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(query)) {
+            Table t = Table.read().db(rs, "jdbc");
+            if (t.rowCount() == 0)
+                throw new ModelworkException("The JDBC query returned no rows", url + " :: " + query,
+                        "check the query's WHERE clause and the table's contents");
+            return t;
+        } catch (SQLException e) {
+            throw new ModelworkException("The JDBC query failed: " + e.getMessage(), url + " :: " + query,
+                    "check the URL (e.g. jdbc:sqlite:/path/file.db), the table and column names in the query", e);
+        }
+    }
+
+    static Table readLibsvm(Path p) {
+        List<double[]> labels = new ArrayList<>();
+        List<int[]> idx = new ArrayList<>();
+        List<double[]> vals = new ArrayList<>();
+        List<Integer> qids = new ArrayList<>();
+        int maxIndex = -1;
+        int lineNo = 0;
+        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                int hash = line.indexOf('#');
+                if (hash >= 0) line = line.substring(0, hash);
+                line = line.trim();
+                if (line.isEmpty()) continue;
+                String[] parts = line.split("\\s+");
+                double label;
+                try {
+                    label = Double.parseDouble(parts[0]);
+                } catch (NumberFormatException e) {
+                    throw new ModelworkException("A libsvm row must start with a numeric label, found '" + parts[0]
+                            + "'", p + ":" + lineNo, "fix that line (format: label index:value index:value ...)");
+                }
+                int[] ii = new int[parts.length - 1];
+                double[] vv = new double[parts.length - 1];
+                int n = 0;
+                Integer qid = null;
+                for (int k = 1; k < parts.length; k++) {
+                    int c = parts[k].indexOf(':');
+                    if (c <= 0) throw new ModelworkException("Bad libsvm entry '" + parts[k] + "'", p + ":" + lineNo,
+                            "every entry after the label must be index:value");
+                    String key = parts[k].substring(0, c);
+                    try {
+                        if (key.equals("qid")) { qid = Integer.parseInt(parts[k].substring(c + 1)); continue; }
+                        ii[n] = Integer.parseInt(key);
+                        vv[n] = Double.parseDouble(parts[k].substring(c + 1));
+                    } catch (NumberFormatException e) {
+                        throw new ModelworkException("Bad libsvm entry '" + parts[k] + "'", p + ":" + lineNo,
+                                "indexes must be integers and values numbers");
+                    }
+                    maxIndex = Math.max(maxIndex, ii[n]);
+                    n++;
+                }
+                labels.add(new double[]{label});
+                idx.add(Arrays.copyOf(ii, n));
+                vals.add(Arrays.copyOf(vv, n));
+                if (qid != null) qids.add(qid);
+            }
+        } catch (IOException e) {
+            throw new ModelworkException("Cannot read " + p + ": " + e.getMessage(), p.toString(), "check the file");
+        }
+        if (labels.isEmpty())
+            throw new ModelworkException("The libsvm file has no rows", p.toString(), "point at a non-empty file");
+        int rows = labels.size();
+        Table t = Table.create(p.getFileName().toString());
+        double[] y = new double[rows];
+        for (int i = 0; i < rows; i++) y[i] = labels.get(i)[0];
+        t.addColumns(DoubleColumn.create("label", y));
+        if (qids.size() == rows) t.addColumns(IntColumn.create("qid", qids.stream().mapToInt(Integer::intValue).toArray()));
+        for (int f = 0; f <= maxIndex; f++) {
+            double[] col = new double[rows];
+            for (int i = 0; i < rows; i++) {
+                int[] ii = idx.get(i);
+                int pos = Arrays.binarySearch(ii, f);
+                if (pos >= 0) col[i] = vals.get(i)[pos];
+            }
+            t.addColumns(DoubleColumn.create("f" + f, col));
+        }
+        // 1-based files never use index 0: drop that column
+        if (idx.stream().noneMatch(ii -> ii.length > 0 && ii[0] == 0)) t.removeColumns("f0");
+        return t;
+    }
+
+    static Table readArff(Path p, Map<String, FieldType> declaredTypes) {
+        List<String> names = new ArrayList<>();
+        Map<String, ColumnType> types = new LinkedHashMap<>();
+        StringBuilder data = new StringBuilder();
+        boolean inData = false;
+        int lineNo = 0;
+        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                String s = line.trim();
+                if (s.isEmpty() || s.startsWith("%")) continue;
+                if (inData) {
+                    if (s.startsWith("{"))
+                        throw new ModelworkException("Sparse ARFF rows are not supported", p + ":" + lineNo,
+                                "write the data densely, or convert it to libsvm");
+                    data.append(s).append('\n');
+                    continue;
+                }
+                String lower = s.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("@relation")) continue;
+                if (lower.startsWith("@data")) { inData = true; continue; }
+                if (lower.startsWith("@attribute")) {
+                    String rest = s.substring(10).trim();
+                    String name;
+                    if (rest.startsWith("'") || rest.startsWith("\"")) {
+                        char q = rest.charAt(0);
+                        int end = rest.indexOf(q, 1);
+                        name = rest.substring(1, end);
+                        rest = rest.substring(end + 1).trim();
+                    } else {
+                        String[] nt = rest.split("\\s+", 2);
+                        name = nt[0];
+                        rest = nt.length > 1 ? nt[1].trim() : "";
+                    }
+                    String typ = rest.toLowerCase(Locale.ROOT);
+                    ColumnType ct;
+                    if (typ.startsWith("numeric") || typ.startsWith("real") || typ.startsWith("integer")) ct = ColumnType.DOUBLE;
+                    else if (typ.startsWith("{") || typ.startsWith("string")) ct = ColumnType.STRING;
+                    else if (typ.startsWith("date")) ct = ColumnType.STRING;
+                    else throw new ModelworkException("Unknown ARFF attribute type '" + rest + "'", p + ":" + lineNo,
+                                "use numeric, real, integer, string, date or a {nominal,list}");
+                    FieldType d = declaredTypes.get(name);
+                    if (d == FieldType.CATEGORICAL || d == FieldType.TEXT) ct = ColumnType.STRING;
+                    names.add(name);
+                    types.put(name, ct);
+                    continue;
+                }
+                throw new ModelworkException("Unexpected line in the ARFF header: '" + s + "'", p + ":" + lineNo,
+                        "the header holds @relation, @attribute and @data lines only");
+            }
+        } catch (IOException e) {
+            throw new ModelworkException("Cannot read " + p + ": " + e.getMessage(), p.toString(), "check the file");
+        }
+        if (names.isEmpty() || data.length() == 0)
+            throw new ModelworkException("The ARFF file has no attributes or no @data rows", p.toString(),
+                    "check the file's header and @data section");
+        String header = String.join(",", names.stream().map(n -> "\"" + n.replace("\"", "\"\"") + "\"").toList());
+        try {
+            CsvReadOptions opts = CsvReadOptions.builder(new StringReader(header + "\n" + data))
+                    .header(true).sample(false).quoteChar('\'').missingValueIndicator(MISSING)
+                    .columnTypes(types.values().toArray(new ColumnType[0])).tableName(p.getFileName().toString()).build();
+            return Table.read().usingOptions(opts);
+        } catch (RuntimeException e) {
+            throw new ModelworkException("Cannot parse the ARFF @data section: " + rootMessage(e), p.toString(),
+                    "every row must have " + names.size() + " comma-separated values matching the @attribute types", e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

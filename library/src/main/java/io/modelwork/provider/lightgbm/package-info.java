@@ -1,0 +1,2 @@
+/** The LightGBM provider ({@code classification.lightgbm}, {@code regression.lightgbm}) through lightgbm4j. */
+package io.modelwork.provider.lightgbm;

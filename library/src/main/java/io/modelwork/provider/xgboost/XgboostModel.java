@@ -1,0 +1,229 @@
+package io.modelwork.provider.xgboost;
+
+import io.modelwork.core.ModelworkException;
+import io.modelwork.data.Dataset;
+import io.modelwork.spi.ModelSpec;
+import io.modelwork.tabular.Matrix;
+import io.modelwork.tabular.TabularModel;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+import java.util.*;
+
+/**
+ * XGBoost4J behind {@link TabularModel}: {@code reg:squarederror} for regression, {@code binary:logistic} /
+ * {@code multi:softprob} for classification. Boosting runs one round at a time so that every iteration is reported,
+ * interrupts are honoured between rounds, and the best iteration on the validation set is kept (its native bytes
+ * are handed to the best-iteration checkpoint and become the final model).
+ */
+public final class XgboostModel implements TabularModel {
+    static final String VERSION = "3.4.0";
+    private final ModelSpec spec;
+    private final Dataset.Task task;
+    private final int numClasses;
+    private Map<String, Object> params;
+    private Booster booster;
+
+    XgboostModel(ModelSpec spec, Dataset.Task task, int numClasses, Map<String, Object> params) {
+        this.spec = spec;
+        this.task = task;
+        this.numClasses = numClasses;
+        this.params = new LinkedHashMap<>(params);
+    }
+
+    @Override public ModelSpec spec() { return spec; }
+    @Override public String engine() { return "xgboost4j " + VERSION; }
+    @Override public Dataset.Task task() { return task; }
+    @Override public int numClasses() { return numClasses; }
+    @Override public Map<String, Object> params() { return Collections.unmodifiableMap(params); }
+    @Override public void setParams(Map<String, Object> p) { params = new LinkedHashMap<>(p); }
+    @Override public String nativeExtension() { return "json"; }
+
+    @Override public String fitMetric() {
+        return String.valueOf(params.getOrDefault("eval_metric", task == Dataset.Task.REGRESSION ? "rmse"
+                : numClasses == 2 ? "logloss" : "mlogloss"));
+    }
+
+    private Map<String, Object> engineParams(FitConfig cfg, boolean cuda) {
+        Map<String, Object> p = new HashMap<>(params);
+        p.remove("rounds");
+        p.remove("early_stopping");
+        if (task == Dataset.Task.REGRESSION) p.putIfAbsent("objective", "reg:squarederror");
+        else if (numClasses == 2) p.putIfAbsent("objective", "binary:logistic");
+        else { p.putIfAbsent("objective", "multi:softprob"); p.put("num_class", numClasses); }
+        p.put("eval_metric", fitMetric());
+        p.put("seed", (int) (cfg.seed() & 0x7fffffff));
+        p.put("nthread", cfg.threads());
+        p.put("device", cuda ? "cuda" : "cpu");
+        p.put("verbosity", 0);
+        return p;
+    }
+
+    static DMatrix dmatrix(Matrix m, boolean withLabels) throws XGBoostError {
+        DMatrix d = new DMatrix(m.x(), m.rows(), m.cols(), Float.NaN);
+        if (withLabels) {
+            float[] y = new float[m.rows()];
+            for (int i = 0; i < y.length; i++) y[i] = (float) m.y()[i];
+            d.setLabel(y);
+            if (m.weights() != null) {
+                float[] w = new float[m.rows()];
+                for (int i = 0; i < w.length; i++) w[i] = (float) m.weights()[i];
+                d.setWeight(w);
+            }
+        }
+        return d;
+    }
+
+    @Override
+    public FitResult fit(Matrix train, Matrix valid, FitConfig cfg, FitListener listener) {
+        List<String> notes = new ArrayList<>();
+        boolean cuda = cfg.device().equals("cuda");
+        long start = System.nanoTime();
+        DMatrix dtrain = null, dvalid = null;
+        try {
+            dtrain = dmatrix(train, true);
+            dvalid = valid == null ? null : dmatrix(valid, true);
+            Booster b;
+            try {
+                b = XGBoost.train(dtrain, engineParams(cfg, cuda), 0, new HashMap<>(), null, null);
+                if (cuda) b.update(dtrain, 0); // fails fast on a CPU-only build
+            } catch (XGBoostError e) {
+                if (!cuda) throw e;
+                notes.add("device=cuda requested but this XGBoost4J build cannot use the GPU (" + firstLine(e)
+                        + "); fell back to CPU");
+                cuda = false;
+                b = XGBoost.train(dtrain, engineParams(cfg, false), 0, new HashMap<>(), null, null);
+            }
+            boolean startedOnGpu = cuda;
+            DMatrix[] sets = dvalid == null ? new DMatrix[]{dtrain} : new DMatrix[]{dtrain, dvalid};
+            String[] names = dvalid == null ? new String[]{"train"} : new String[]{"train", "valid"};
+            List<Iteration> history = new ArrayList<>();
+            int best = -1;
+            double bestScore = Double.POSITIVE_INFINITY;
+            byte[] bestBytes = null;
+            int since = 0;
+            for (int it = 0; it < cfg.rounds(); it++) {
+                if (!(startedOnGpu && it == 0)) b.update(dtrain, it);
+                String ev = b.evalSet(sets, names, it);
+                double tr = parseMetric(ev, "train"), va = dvalid == null ? Double.NaN : parseMetric(ev, "valid");
+                history.add(new Iteration(it, tr, va));
+                double score = dvalid == null ? tr : va;
+                boolean improved = score < bestScore - 1e-12;
+                if (improved) {
+                    bestScore = score;
+                    best = it;
+                    bestBytes = b.toByteArray("json");
+                    since = 0;
+                } else since++;
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("train_" + fitMetric(), tr);
+                if (dvalid != null) m.put("valid_" + fitMetric(), va);
+                listener.onIteration(it, cfg.rounds(), m, improved);
+                if (improved) listener.onBest(it, bestBytes);
+                if (cfg.earlyStopping() > 0 && dvalid != null && since >= cfg.earlyStopping()) {
+                    notes.add("early stopping at iteration " + it + " (no improvement for " + cfg.earlyStopping() + " rounds)");
+                    break;
+                }
+            }
+            b.dispose();
+            if (booster != null) booster.dispose();
+            try {
+                booster = XGBoost.loadModel(bestBytes);
+            } catch (java.io.IOException e) {
+                throw new ModelworkException("Cannot reload the best XGBoost iteration", "fit", "retry the fit", e);
+            }
+            return new FitResult(fitMetric(), history, best, bestScore, (System.nanoTime() - start) / 1e9,
+                    cuda ? "cuda" : "cpu", notes);
+        } catch (XGBoostError e) {
+            throw new ModelworkException("XGBoost failed: " + firstLine(e), "fit (" + spec + ")",
+                    "check the hyper-parameters " + params, e);
+        } finally {
+            if (dtrain != null) dtrain.dispose();
+            if (dvalid != null) dvalid.dispose();
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl > 0 ? m.substring(0, nl) : m;
+    }
+
+    static double parseMetric(String eval, String set) {
+        for (String tok : eval.split("\\s+")) {
+            if (tok.startsWith(set + "-")) return Double.parseDouble(tok.substring(tok.indexOf(':') + 1));
+        }
+        return Double.NaN;
+    }
+
+    private Booster booster() {
+        if (booster == null)
+            throw new ModelworkException("The model has not been fitted", spec.toString(), "run fit first");
+        return booster;
+    }
+
+    @Override
+    public double[][] predict(Matrix x) {
+        try {
+            float[][] p = booster().inplace_predict(x.x(), x.rows(), x.cols(), Float.NaN);
+            double[][] out = new double[x.rows()][];
+            for (int i = 0; i < out.length; i++) {
+                if (task == Dataset.Task.REGRESSION) out[i] = new double[]{p[i][0]};
+                else if (numClasses == 2) out[i] = new double[]{1 - p[i][0], p[i][0]};
+                else {
+                    out[i] = new double[numClasses];
+                    for (int k = 0; k < numClasses; k++) out[i][k] = p[i][k];
+                }
+            }
+            return out;
+        } catch (XGBoostError e) {
+            throw new ModelworkException("XGBoost prediction failed: " + firstLine(e), "predict", "check the input matrix", e);
+        }
+    }
+
+    @Override
+    public byte[] saveNative() {
+        try {
+            return booster().toByteArray("json");
+        } catch (XGBoostError e) {
+            throw new ModelworkException("Cannot serialise the booster: " + firstLine(e), "save", "", e);
+        }
+    }
+
+    @Override
+    public void loadNative(byte[] bytes) {
+        try {
+            if (booster != null) booster.dispose();
+            booster = XGBoost.loadModel(bytes);
+        } catch (Exception e) {
+            throw new ModelworkException("Cannot load the XGBoost model: " + e.getMessage(), "model." + nativeExtension(),
+                    "the file is damaged or not an XGBoost JSON model; restore it from the checkpoint", e);
+        }
+    }
+
+    @Override
+    public Map<String, Double> featureImportance(String[] featureNames) {
+        try {
+            Map<String, Double> raw = booster().getScore((String) null, "total_gain");
+            Map<String, Double> out = new LinkedHashMap<>();
+            for (int i = 0; i < featureNames.length; i++) {
+                Double v = raw.get("f" + i);
+                if (v == null) v = raw.get(featureNames[i]);
+                out.put(featureNames[i], v == null ? 0.0 : v);
+            }
+            return out;
+        } catch (XGBoostError e) {
+            return Map.of();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (booster != null) {
+            booster.dispose();
+            booster = null;
+        }
+    }
+}

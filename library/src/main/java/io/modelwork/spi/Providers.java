@@ -1,0 +1,37 @@
+package io.modelwork.spi;
+
+import io.modelwork.core.ModelworkException;
+
+import java.util.*;
+
+/** The providers on the class path, found with {@link ServiceLoader}, keyed by spec. */
+public final class Providers {
+    private Providers() {}
+
+    private static volatile Map<String, TaskProvider> cache;
+
+    public static synchronized Map<String, TaskProvider> all() {
+        if (cache == null) {
+            Map<String, TaskProvider> m = new TreeMap<>();
+            ServiceLoader<TaskProvider> loader = ServiceLoader.load(TaskProvider.class, Providers.class.getClassLoader());
+            for (TaskProvider p : loader) for (String s : p.specs()) m.put(s, p);
+            if (Thread.currentThread().getContextClassLoader() != null) {
+                for (TaskProvider p : ServiceLoader.load(TaskProvider.class, Thread.currentThread().getContextClassLoader()))
+                    for (String s : p.specs()) m.putIfAbsent(s, p);
+            }
+            cache = Collections.unmodifiableMap(m);
+        }
+        return cache;
+    }
+
+    public static List<String> knownSpecs() { return List.copyOf(all().keySet()); }
+
+    /** The provider for a spec; an unknown spec is an error that lists the known ones. */
+    public static TaskProvider forSpec(ModelSpec spec) {
+        TaskProvider p = all().get(spec.base());
+        if (p == null)
+            throw new ModelworkException("Unknown model spec '" + spec + "'", "build spec",
+                    "use one of " + knownSpecs());
+        return p;
+    }
+}
