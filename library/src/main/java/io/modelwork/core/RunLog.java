@@ -1,0 +1,31 @@
+package io.modelwork.core;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/** The structured run log: one JSON object per line (step, arguments, timings, outcome), appended and flushed. */
+public final class RunLog {
+    private final Path file;
+
+    RunLog(Path file) { this.file = file; }
+
+    public Path file() { return file; }
+
+    public synchronized void write(ObjectNode event) {
+        event.put("ts", Instant.now().toString());
+        try {
+            Files.writeString(file, Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(event) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to the run log " + file, e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.modelwork.core;
+
+import io.modelwork.report.StepReport;
+
+import java.nio.file.Path;
+
+/**
+ * The step bodies for one family of data (tabular today; series, images, audio later). The {@link Session} owns
+ * order, logging, retries, timeouts and report files; a workflow owns what each step means for its data. Workflows
+ * are found through {@link java.util.ServiceLoader} by {@link Factory#accepts(Args)} on the attach arguments.
+ */
+public interface Workflow extends AutoCloseable {
+    StepReport attach(Args a);
+    StepReport prepare(Args a);
+    StepReport split(Args a);
+    StepReport build(Args a);
+    StepReport fit(Args a);
+    StepReport evaluate(Args a);
+    StepReport tune(Args a);
+    StepReport backtest(Args a);
+    StepReport calibrate(Args a);
+    StepReport export(Args a);
+    StepReport register(Args a);
+    StepReport artifacts(Args a);
+
+    /** Valid argument keys of a step (for the error that lists them). */
+    java.util.Collection<String> keys(Step step);
+
+    /** Writes everything needed to continue into {@code dir} (a fresh staging directory). */
+    void saveState(Path dir);
+
+    /** Restores from a directory written by {@link #saveState}. */
+    void restoreState(Path dir);
+
+    @Override void close();
+
+    /** Creates a workflow for a session when it accepts the attach arguments. */
+    interface Factory {
+        boolean accepts(Args attachArgs);
+        Workflow create(Session session);
+    }
+}
