@@ -140,6 +140,7 @@ public final class ModelRegistry implements AutoCloseable {
             throw new ModelworkException("cannot create the registry home directory (" + e + ")", h.toString(),
                     "choose a writable directory with --home, the system property modelwork.home or MODELWORK_HOME", e);
         }
+        removeStaleTemporaryBlobs(h.resolve("artifacts").resolve("tmp"));
         if (Files.exists(db) && !Files.isRegularFile(db)) {
             throw new ModelworkException("the registry database path exists but is not a file", db.toString(),
                     "move it aside or choose another registry home");
@@ -156,6 +157,25 @@ public final class ModelRegistry implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(c);
             throw e;
+        }
+    }
+
+    /**
+     * Deletes temporary blobs older than a day: they belong to registrations that were killed before the rename
+     * (a live registration renames its blob within seconds). Best effort.
+     */
+    private static void removeStaleTemporaryBlobs(Path tmpDir) {
+        Instant cutoff = Instant.now().minus(Duration.ofDays(1));
+        try (Stream<Path> s = Files.list(tmpDir)) {
+            s.filter(p -> p.getFileName().toString().startsWith("blob-")).forEach(p -> {
+                try {
+                    if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // another process may have removed it
+                }
+            });
+        } catch (IOException ignored) {
+            // cleaning up is optional
         }
     }
 
