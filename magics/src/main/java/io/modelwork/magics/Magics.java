@@ -1,0 +1,235 @@
+package io.modelwork.magics;
+
+import io.modelwork.core.Args;
+import io.modelwork.core.ModelworkException;
+import io.modelwork.core.Progress;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The lifecycle magics: one line magic per step ({@code %configure key=value …} … {@code %close}), {@code %session},
+ * {@code %help} and the cell magic {@code %%recipe}. All of them act on the kernel's one
+ * {@code io.modelwork.core.Session}, which notebook code reaches with {@link #session()} (the kernel imports it, so
+ * {@code session().evaluate(Args.of(...))} works in a cell) — magics and code can be mixed freely.
+ *
+ * <p>Arguments are parsed with {@link Args#parse(String)}; the session's steps check the keys, so a mistyped key gives
+ * a {@link ModelworkException} listing the valid ones.
+ *
+ * <p>The session is called through {@link java.lang.reflect reflection} by method name, so this module builds even
+ * where the library's Session is still being written; the names are those of the Session API.
+ */
+public final class Magics implements MagicSet {
+    static final String SESSION_CLASS = "io.modelwork.core.Session";
+    static final String RECIPE_CLASS = "io.modelwork.recipe.Recipe";
+
+    /** magic name → Session method (taking Args), with one line of help. */
+    static final Map<String, String[]> STEPS = new LinkedHashMap<>();
+
+    static {
+        step("configure", "configure", "1 runtime: device, seed, log/checkpoint dirs, retries (e.g. %configure device=cpu seed=42)");
+        step("attach", "attachDataset", "2 attach a dataset and validate its schema: fingerprint, profile, validation report");
+        step("prepare", "prepareData", "3 fit and freeze the preprocessing pipeline");
+        step("split", "split", "4 train/validation/test or k-fold split (stratified, group, time)");
+        step("build", "build", "5 choose and initialise the model (e.g. %build model=xgboost)");
+        step("fit", "fit", "6 train with early stopping; learning curve");
+        step("evaluate", "evaluate", "7 metrics, curves, confusion matrix, error gallery");
+        step("tune", "tune", "8 hyper-parameter search (grid, random, tpe, asha)");
+        step("backtest", "backtest", "9 time-ordered evaluation by window");
+        step("calibrate", "calibrate", "10 operating threshold / probability calibration");
+        step("checkpoint", "saveCheckpoint", "11 save a checkpoint (tag=...)");
+        step("resume", "resume", "11 resume from a checkpoint (id=...)");
+        step("export", "export", "12 deployment bundle: model, preprocessing, signature, manifest");
+        step("register", "register", "13 register in the model registry (name, version, stage)");
+        step("artifacts", "artifacts", "14 the standard artifact map");
+    }
+
+    private static void step(String magic, String method, String help) {
+        STEPS.put(magic, new String[]{method, help});
+    }
+
+    private static final Object LOCK = new Object();
+    private static Object session;
+    private static volatile Progress progress;
+
+    /** The kernel's session, created on first use. */
+    public static Object session() {
+        synchronized (LOCK) {
+            if (session == null) {
+                session = invokeStatic(sessionClass(), "create");
+                if (progress != null) applyProgress(session, progress);
+            }
+            return session;
+        }
+    }
+
+    /** Replaces the kernel's session (e.g. one built in Java code); {@code null} discards it. */
+    public static void useSession(Object s) {
+        synchronized (LOCK) {
+            if (s != null && !sessionClass().isInstance(s))
+                throw new ModelworkException("Not a Session: " + s.getClass().getName(), "Magics.useSession",
+                        "pass an io.modelwork.core.Session");
+            session = s;
+            if (s != null && progress != null) applyProgress(s, progress);
+        }
+    }
+
+    /** Whether a session is open. */
+    public static boolean hasSession() {
+        synchronized (LOCK) { return session != null; }
+    }
+
+    /** The progress sink installed in every session (the kernel installs one that updates a display in place). */
+    public static void progress(Progress p) {
+        synchronized (LOCK) {
+            progress = p;
+            if (session != null && p != null) applyProgress(session, p);
+        }
+    }
+
+    private static void applyProgress(Object s, Progress p) {
+        try {
+            Method m = s.getClass().getMethod("progress", Progress.class);
+            m.invoke(s, p);
+        } catch (NoSuchMethodException e) {
+            // older Session without progress: ignore
+        } catch (ReflectiveOperationException e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** Runs step {@code magic} (e.g. {@code fit}) with a magic line of {@code key=value} arguments. */
+    public static Object runStep(String magic, String line) {
+        String[] spec = STEPS.get(magic);
+        if (spec == null)
+            throw new ModelworkException("Unknown step magic %" + magic, "%" + magic, "use one of " + STEPS.keySet());
+        Args args = Args.parse(line == null ? "" : line.trim());
+        Object s = session();
+        return invoke(s, spec[0], new Class<?>[]{Args.class}, args);
+    }
+
+    /** {@code %close}: closes the session and forgets it; the next step magic opens a new one. */
+    public static Object close(String line) {
+        if (line != null && !line.isBlank())
+            throw new ModelworkException("%close takes no arguments", "%close " + line.trim(), "write %close alone");
+        Object s;
+        synchronized (LOCK) {
+            s = session;
+            session = null;
+        }
+        if (s == null) return "No session is open.";
+        return invoke(s, "close", new Class<?>[0]);
+    }
+
+    /** {@code %session}: what has run and the current state. */
+    public static Object status(String line) {
+        if (line != null && !line.isBlank())
+            throw new ModelworkException("%session takes no arguments", "%session " + line.trim(), "write %session alone");
+        return invoke(session(), "status", new Class<?>[0]);
+    }
+
+    /** {@code %%recipe}: runs the YAML recipe in the cell body on the kernel's session; returns the step reports. */
+    public static Object recipe(String line, String yaml) {
+        if (yaml == null || yaml.isBlank())
+            throw new ModelworkException("%%recipe needs a YAML recipe in the cell", "%%recipe",
+                    "put the recipe below the %%recipe line, e.g. steps: [{configure: {seed: 42}}, ...]");
+        Class<?> recipe;
+        try {
+            recipe = Class.forName(RECIPE_CLASS);
+        } catch (ClassNotFoundException e) {
+            throw new ModelworkException("The recipe runner is not in this build", RECIPE_CLASS,
+                    "build the library with io.modelwork.recipe.Recipe");
+        }
+        Object s = session();
+        Method m = find(recipe, "run", sessionClass(), String.class);
+        try {
+            return m.invoke(null, s, yaml);
+        } catch (ReflectiveOperationException e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** {@code %help}: one line per magic. */
+    public static String helpText(Map<String, String> help) {
+        StringBuilder sb = new StringBuilder("Modelwork magics (arguments are key=value; a mistyped key lists the valid ones)\n");
+        int w = help.keySet().stream().mapToInt(String::length).max().orElse(10);
+        help.forEach((k, v) -> sb.append(String.format("  %-" + w + "s  %s%n", k, v)));
+        return sb.toString();
+    }
+
+    @Override
+    public Map<String, LineMagic> lineMagics() {
+        Map<String, LineMagic> m = new LinkedHashMap<>();
+        for (String name : STEPS.keySet()) m.put(name, line -> runStep(name, line));
+        m.put("close", Magics::close);
+        m.put("session", Magics::status);
+        m.put("help", line -> helpText(help()));
+        return m;
+    }
+
+    @Override
+    public Map<String, CellMagic> cellMagics() {
+        return Map.of("recipe", Magics::recipe);
+    }
+
+    @Override
+    public Map<String, String> help() {
+        Map<String, String> h = new LinkedHashMap<>();
+        STEPS.forEach((k, v) -> h.put("%" + k, v[1]));
+        h.put("%close", "15 release the session's resources; the next step opens a new session");
+        h.put("%session", "what has run and the current state");
+        h.put("%help", "this list");
+        h.put("%%recipe", "run the YAML recipe in the cell on this session (same keys as bin/modelwork pipeline)");
+        return h;
+    }
+
+    // ---- reflection helpers -------------------------------------------------------------------------------------
+
+    static Class<?> sessionClass() {
+        try {
+            return Class.forName(SESSION_CLASS);
+        } catch (ClassNotFoundException e) {
+            throw new ModelworkException("The lifecycle Session is not in this build", SESSION_CLASS,
+                    "build the library from a branch that has io.modelwork.core.Session");
+        }
+    }
+
+    private static Object invokeStatic(Class<?> c, String name) {
+        try {
+            return find(c, name).invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw rethrow(e);
+        }
+    }
+
+    private static Object invoke(Object target, String name, Class<?>[] types, Object... args) {
+        Method m = find(target.getClass(), name, types);
+        try {
+            return m.invoke(target, args);
+        } catch (ReflectiveOperationException e) {
+            throw rethrow(e);
+        }
+    }
+
+    private static Method find(Class<?> c, String name, Class<?>... types) {
+        try {
+            return c.getMethod(name, types);
+        } catch (NoSuchMethodException e) {
+            List<String> have = new ArrayList<>();
+            for (Method m : c.getMethods()) if (m.getName().equals(name)) have.add(m.toString());
+            throw new ModelworkException("This build's " + c.getSimpleName() + " has no method " + name,
+                    c.getName() + "." + name, have.isEmpty() ? "update the library" : "found only " + have);
+        }
+    }
+
+    private static RuntimeException rethrow(ReflectiveOperationException e) {
+        Throwable t = e instanceof InvocationTargetException ite ? ite.getCause() : e;
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error err) throw err;
+        return new RuntimeException(t);
+    }
+}
