@@ -184,7 +184,7 @@ public final class Preprocessor {
                 if (oc >= 0) for (int i = 0; i < rows.length; i++) {
                     double d = v[rows[i]];
                     if (Double.isNaN(d)) d = s.fill;
-                    x[i * cols + oc] = (float) ((d - s.offset) * s.scale);
+                    x[i * cols + oc] = ((float) d - (float) s.offset) * (float) s.scale; // float32 arithmetic, as ONNX Scaler
                 }
                 base++;
             } else {
