@@ -3,6 +3,7 @@ package io.modelwork.magics;
 import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.core.Progress;
+import io.modelwork.core.Session;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -20,11 +21,10 @@ import java.util.Map;
  * <p>Arguments are parsed with {@link Args#parse(String)}; the session's steps check the keys, so a mistyped key gives
  * a {@link ModelworkException} listing the valid ones.
  *
- * <p>The session is called through {@link java.lang.reflect reflection} by method name, so this module builds even
- * where the library's Session is still being written; the names are those of the Session API.
+ * <p>{@code %%recipe} reaches {@code io.modelwork.recipe.Recipe.run(Session, String)} by reflection, so this module
+ * builds before the recipe runner exists; it says so when it is missing.
  */
 public final class Magics implements MagicSet {
-    static final String SESSION_CLASS = "io.modelwork.core.Session";
     static final String RECIPE_CLASS = "io.modelwork.recipe.Recipe";
 
     /** magic name → Session method (taking Args), with one line of help. */
@@ -53,28 +53,25 @@ public final class Magics implements MagicSet {
     }
 
     private static final Object LOCK = new Object();
-    private static Object session;
+    private static Session session;
     private static volatile Progress progress;
 
     /** The kernel's session, created on first use. */
-    public static Object session() {
+    public static Session session() {
         synchronized (LOCK) {
             if (session == null) {
-                session = invokeStatic(sessionClass(), "create");
-                if (progress != null) applyProgress(session, progress);
+                session = Session.create();
+                if (progress != null) session.progress(progress);
             }
             return session;
         }
     }
 
     /** Replaces the kernel's session (e.g. one built in Java code); {@code null} discards it. */
-    public static void useSession(Object s) {
+    public static void useSession(Session s) {
         synchronized (LOCK) {
-            if (s != null && !sessionClass().isInstance(s))
-                throw new ModelworkException("Not a Session: " + s.getClass().getName(), "Magics.useSession",
-                        "pass an io.modelwork.core.Session");
             session = s;
-            if (s != null && progress != null) applyProgress(s, progress);
+            if (s != null && progress != null) s.progress(progress);
         }
     }
 
@@ -87,18 +84,7 @@ public final class Magics implements MagicSet {
     public static void progress(Progress p) {
         synchronized (LOCK) {
             progress = p;
-            if (session != null && p != null) applyProgress(session, p);
-        }
-    }
-
-    private static void applyProgress(Object s, Progress p) {
-        try {
-            Method m = s.getClass().getMethod("progress", Progress.class);
-            m.invoke(s, p);
-        } catch (NoSuchMethodException e) {
-            // older Session without progress: ignore
-        } catch (ReflectiveOperationException e) {
-            throw rethrow(e);
+            if (session != null && p != null) session.progress(p);
         }
     }
 
@@ -108,28 +94,46 @@ public final class Magics implements MagicSet {
         if (spec == null)
             throw new ModelworkException("Unknown step magic %" + magic, "%" + magic, "use one of " + STEPS.keySet());
         Args args = Args.parse(line == null ? "" : line.trim());
-        Object s = session();
-        return invoke(s, spec[0], new Class<?>[]{Args.class}, args);
+        Session s = session();
+        return switch (spec[0]) {
+            case "configure" -> s.configure(args);
+            case "attachDataset" -> s.attachDataset(args);
+            case "prepareData" -> s.prepareData(args);
+            case "split" -> s.split(args);
+            case "build" -> s.build(args);
+            case "fit" -> s.fit(args);
+            case "evaluate" -> s.evaluate(args);
+            case "tune" -> s.tune(args);
+            case "backtest" -> s.backtest(args);
+            case "calibrate" -> s.calibrate(args);
+            case "saveCheckpoint" -> s.saveCheckpoint(args);
+            case "resume" -> s.resume(args);
+            case "export" -> s.export(args);
+            case "register" -> s.register(args);
+            case "artifacts" -> s.artifacts(args);
+            default -> throw new IllegalStateException(spec[0]);
+        };
     }
 
     /** {@code %close}: closes the session and forgets it; the next step magic opens a new one. */
     public static Object close(String line) {
         if (line != null && !line.isBlank())
             throw new ModelworkException("%close takes no arguments", "%close " + line.trim(), "write %close alone");
-        Object s;
+        Session s;
         synchronized (LOCK) {
             s = session;
             session = null;
         }
         if (s == null) return "No session is open.";
-        return invoke(s, "close", new Class<?>[0]);
+        s.close();
+        return "Session closed: resources released. The next step magic opens a new session.";
     }
 
     /** {@code %session}: what has run and the current state. */
     public static Object status(String line) {
         if (line != null && !line.isBlank())
             throw new ModelworkException("%session takes no arguments", "%session " + line.trim(), "write %session alone");
-        return invoke(session(), "status", new Class<?>[0]);
+        return session().status();
     }
 
     /** {@code %%recipe}: runs the YAML recipe in the cell body on the kernel's session; returns the step reports. */
@@ -144,8 +148,8 @@ public final class Magics implements MagicSet {
             throw new ModelworkException("The recipe runner is not in this build", RECIPE_CLASS,
                     "build the library with io.modelwork.recipe.Recipe");
         }
-        Object s = session();
-        Method m = find(recipe, "run", sessionClass(), String.class);
+        Session s = session();
+        Method m = find(recipe, "run", Session.class, String.class);
         try {
             return m.invoke(null, s, yaml);
         } catch (ReflectiveOperationException e) {
@@ -188,32 +192,6 @@ public final class Magics implements MagicSet {
     }
 
     // ---- reflection helpers -------------------------------------------------------------------------------------
-
-    static Class<?> sessionClass() {
-        try {
-            return Class.forName(SESSION_CLASS);
-        } catch (ClassNotFoundException e) {
-            throw new ModelworkException("The lifecycle Session is not in this build", SESSION_CLASS,
-                    "build the library from a branch that has io.modelwork.core.Session");
-        }
-    }
-
-    private static Object invokeStatic(Class<?> c, String name) {
-        try {
-            return find(c, name).invoke(null);
-        } catch (ReflectiveOperationException e) {
-            throw rethrow(e);
-        }
-    }
-
-    private static Object invoke(Object target, String name, Class<?>[] types, Object... args) {
-        Method m = find(target.getClass(), name, types);
-        try {
-            return m.invoke(target, args);
-        } catch (ReflectiveOperationException e) {
-            throw rethrow(e);
-        }
-    }
 
     private static Method find(Class<?> c, String name, Class<?>... types) {
         try {

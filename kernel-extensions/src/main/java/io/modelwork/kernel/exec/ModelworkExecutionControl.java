@@ -115,6 +115,15 @@ public class ModelworkExecutionControl extends DirectExecutionControl {
     private interface Call { Object call() throws Exception; }
 
     private Object runOnWorker(Call call) throws Exception {
+        if (Thread.currentThread() == workerThread) {
+            // nested (a magic such as %%time running Java code): already on the worker
+            try {
+                return call.call();
+            } catch (InvocationTargetException ite) {
+                lastThrown = ite.getCause();
+                throw ite;
+            }
+        }
         Future<Object> f = worker.submit(() -> {
             Thread.interrupted();
             return call.call();
@@ -137,6 +146,9 @@ public class ModelworkExecutionControl extends DirectExecutionControl {
                     throw new InvocationTargetException(new ExecutionInterrupted());
                 throw ite;
             }
+            if (StopCheck.stopRequested() && (cause instanceof InterruptedException || cause instanceof ExecutionInterrupted))
+                throw new InvocationTargetException(new ExecutionInterrupted());
+            if (cause instanceof Error err) throw new InvocationTargetException(err);
             throw (cause instanceof Exception ex) ? ex : new RuntimeException(cause);
         } finally {
             running = false;
@@ -154,6 +166,24 @@ public class ModelworkExecutionControl extends DirectExecutionControl {
             worker = newWorker();
             old.shutdownNow();
             throw new InvocationTargetException(new ExecutionInterrupted());
+        }
+    }
+
+    /**
+     * Runs kernel-side work (a magic) on the cell worker, so that an interrupt reaches it the same way; exceptions
+     * come back unwrapped, an interrupted task throws {@link ExecutionInterrupted}.
+     */
+    public Object runTask(java.util.concurrent.Callable<Object> task) throws Exception {
+        try {
+            return runOnWorker(task::call);
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        } catch (InvocationTargetException e) {
+            Throwable t = e.getCause();
+            if (t instanceof Exception ex) throw ex;
+            if (t instanceof Error err) throw err;
+            throw e;
         }
     }
 

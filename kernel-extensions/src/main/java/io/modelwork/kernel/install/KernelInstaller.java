@@ -1,0 +1,175 @@
+package io.modelwork.kernel.install;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Writes the {@code modelwork} kernelspec (display name "Modelwork (Java)") and installs it with
+ * {@code jupyter kernelspec install --user|--sys-prefix}, using the Jupyter that Debian installs ({@code /usr/bin/jupyter})
+ * when present. Independent of {@code bin/}:
+ *
+ * <pre>java -cp 'kernel-extensions/target/kernel/lib/*' io.modelwork.kernel.install.KernelInstaller [--user|--sys-prefix]
+ *     [--java PATH] [--lib DIR] [--name NAME] [--spec-dir DIR (write only)] [--print]</pre>
+ *
+ * <p>The JVM flags depend on the JDK the kernel will run on: {@code --enable-native-access=ALL-UNNAMED} always (Java
+ * 17 accepts it; Java 22+ warns without it when XGBoost/LightGBM load native code), and
+ * {@code --sun-misc-unsafe-memory-access=allow} only on Java 23+ (Java 17 refuses the flag; Java 24+ warns about
+ * Tablesaw's dependencies without it).
+ */
+public final class KernelInstaller {
+    public static final String NAME = "modelwork";
+    public static final String DISPLAY_NAME = "Modelwork (Java)";
+    public static final String MAIN = "io.modelwork.kernel.ModelworkKernel";
+
+    private KernelInstaller() {}
+
+    /** JVM flags for a JDK of feature version {@code major}. */
+    public static List<String> jvmFlags(int major) {
+        List<String> f = new ArrayList<>();
+        f.add("-Djava.awt.headless=true");
+        f.add("-Dfile.encoding=UTF-8");
+        f.add("-XX:+UseSerialGC");
+        f.add("-Xshare:auto");
+        f.add("--enable-native-access=ALL-UNNAMED");
+        if (major >= 23) f.add("--sun-misc-unsafe-memory-access=allow");
+        return f;
+    }
+
+    /** The feature version of the JDK at {@code java} (runs {@code java -version} unless it is this JVM). */
+    public static int javaMajor(Path java) throws IOException, InterruptedException {
+        Path self = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (Files.isSameFile(java, self)) return Runtime.version().feature();
+        Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher m = Pattern.compile("version \"(\\d+)(?:\\.(\\d+))?").matcher(out);
+        if (!m.find()) throw new IOException("cannot read the version of " + java + ": " + out);
+        int major = Integer.parseInt(m.group(1));
+        return major == 1 && m.group(2) != null ? Integer.parseInt(m.group(2)) : major;
+    }
+
+    /** The kernel.json content. */
+    public static String kernelJson(Path java, int major, Path libDir, Map<String, String> env) {
+        List<String> argv = new ArrayList<>();
+        argv.add(java.toString());
+        argv.addAll(jvmFlags(major));
+        argv.add("-cp");
+        argv.add(libDir.toAbsolutePath().normalize() + File.separator + "*");
+        argv.add(MAIN);
+        argv.add("{connection_file}");
+        StringBuilder sb = new StringBuilder("{\n  \"argv\": [");
+        for (int i = 0; i < argv.size(); i++) sb.append(i == 0 ? "" : ", ").append(q(argv.get(i)));
+        sb.append("],\n  \"display_name\": ").append(q(DISPLAY_NAME)).append(",\n  \"language\": \"java\",\n");
+        sb.append("  \"interrupt_mode\": \"message\",\n  \"env\": {");
+        int i = 0;
+        for (Map.Entry<String, String> e : env.entrySet())
+            sb.append(i++ == 0 ? "" : ", ").append(q(e.getKey())).append(": ").append(q(e.getValue()));
+        sb.append("},\n  \"metadata\": {\"debugger\": false, \"java_version\": ").append(major).append("}\n}\n");
+        return sb.toString();
+    }
+
+    static String q(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> sb.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** Writes kernel.json into {@code dir} (created). */
+    public static Path writeSpec(Path dir, Path java, Path libDir, Map<String, String> env) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path f = dir.resolve("kernel.json");
+        Files.writeString(f, kernelJson(java, javaMajor(java), libDir, env));
+        return f;
+    }
+
+    /** The folder of jars this class was loaded from (kernel-extensions/target/kernel/lib). */
+    public static Path defaultLibDir() {
+        try {
+            Path p = Path.of(KernelInstaller.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isDirectory(p) ? p.getParent().resolve("kernel/lib") : p.getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Debian's jupyter ({@code /usr/bin/jupyter}), else the first on PATH. */
+    public static List<String> jupyterCommand() {
+        if (Files.isExecutable(Path.of("/usr/bin/jupyter"))) return List.of("/usr/bin/jupyter");
+        return List.of("jupyter");
+    }
+
+    public static void main(String[] args) throws Exception {
+        String scope = "--user", name = NAME;
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path lib = defaultLibDir(), specDir = null;
+        boolean print = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--user", "--sys-prefix" -> scope = args[i];
+                case "--java" -> java = Path.of(args[++i]);
+                case "--lib" -> lib = Path.of(args[++i]);
+                case "--name" -> name = args[++i];
+                case "--spec-dir" -> specDir = Path.of(args[++i]);
+                case "--print" -> print = true;
+                case "-h", "--help" -> {
+                    System.out.println("usage: KernelInstaller [--user|--sys-prefix] [--java PATH] [--lib DIR] [--name NAME] [--spec-dir DIR] [--print]");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown option " + args[i] + " (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        if (!Files.isDirectory(lib) || !Files.exists(lib.resolve("modelwork-kernel.jar"))) {
+            System.err.println("The kernel's jars are not in " + lib + ": build them first (mvn -pl kernel-extensions -am package)");
+            System.exit(1);
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        String assets = System.getenv("MODELWORK_ASSETS");
+        if (assets != null && !assets.isBlank()) env.put("MODELWORK_ASSETS", Path.of(assets).toAbsolutePath().toString());
+        if (specDir != null) {
+            Path f = writeSpec(specDir.resolve(name), java, lib, env);
+            System.out.println("wrote " + f);
+            if (print) System.out.print(Files.readString(f));
+            return;
+        }
+        Path tmp = Files.createTempDirectory("modelwork-kernelspec");
+        try {
+            Path dir = tmp.resolve(name);
+            Path f = writeSpec(dir, java, lib, env);
+            if (print) System.out.print(Files.readString(f));
+            List<String> cmd = new ArrayList<>(jupyterCommand());
+            cmd.addAll(List.of("kernelspec", "install", scope, "--replace", "--name", name, dir.toString()));
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            int rc = p.waitFor();
+            if (rc != 0) {
+                System.err.println("jupyter kernelspec install failed (" + rc + "): is Debian's jupyter-client installed?");
+                System.exit(rc);
+            }
+            System.out.println("Installed kernel '" + name + "' (" + DISPLAY_NAME + ", Java " + javaMajor(java) + ") " + scope);
+        } finally {
+            try (var s = Files.walk(tmp)) {
+                s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+            }
+        }
+    }
+}
