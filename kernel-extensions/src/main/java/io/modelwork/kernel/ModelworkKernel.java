@@ -7,7 +7,14 @@ import io.github.spencerpark.jupyter.kernel.LanguageInfo;
 import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.history.HistoryManager;
+import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
+import io.github.spencerpark.jupyter.kernel.history.HistoryEntry;
+import io.github.spencerpark.jupyter.messages.ContentType;
+import io.github.spencerpark.jupyter.messages.Message;
+import io.github.spencerpark.jupyter.messages.MessageType;
+import io.github.spencerpark.jupyter.messages.reply.HistoryReply;
 import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
+import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
 import io.github.spencerpark.jupyter.messages.request.KernelInfoRequest;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.kernel.display.Html;
@@ -39,6 +46,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,7 +84,7 @@ public class ModelworkKernel extends BaseKernel {
     public ModelworkKernel() {
         super(StandardCharsets.UTF_8);
         Display.attach(this);
-        this.languageInfo = new LanguageInfo("Java", Runtime.version().toString(), "text/x-java-source", ".jshell",
+        this.languageInfo = new LanguageInfo("java", Runtime.version().toString(), "text/x-java-source", ".jshell",
                 "java", "java", "script");
         ClassLoader loader = ModelworkKernel.class.getClassLoader();
         this.renderers = RendererRegistry.load(loader);
@@ -149,6 +157,42 @@ public class ModelworkKernel extends BaseKernel {
             env.setBusyDeferIdle();
             env.reply(new KernelInfoReplyWithStatus("modelwork", version(), getLanguageInfo(), getBanner(), getHelpLinks()));
         });
+        connection.setHandler(HistoryRequest.MESSAGE_TYPE, this::handleHistory);
+    }
+
+    /**
+     * basekernel's history_reply lacks {@code status}, and its entries must be {@code [session, line, input]} (or
+     * {@code [session, line, [input, output]]}) lists: this reply writes them as such.
+     */
+    static final class HistoryReplyWithStatus implements ContentType<HistoryReplyWithStatus> {
+        @SuppressWarnings("unused") private final String status = "ok";
+        @SuppressWarnings("unused") private final List<List<Object>> history = new ArrayList<>();
+
+        HistoryReplyWithStatus(List<HistoryEntry> entries, boolean output) {
+            for (HistoryEntry e : entries) {
+                Object in = output ? List.of(e.getInput(), e.hasOutput() ? e.getOutput() : "") : e.getInput();
+                history.add(List.of(e.getSession(), e.getCellNumber(), in));
+            }
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        @Override public MessageType<HistoryReplyWithStatus> getType() { return (MessageType) HistoryReply.MESSAGE_TYPE; }
+    }
+
+    private void handleHistory(ShellReplyEnvironment env, Message<HistoryRequest> msg) {
+        env.setBusyDeferIdle();
+        HistoryRequest req = msg.getContent();
+        Set<HistoryManager.ResultFlag> flags = EnumSet.noneOf(HistoryManager.ResultFlag.class);
+        if (req.includeOutput()) flags.add(HistoryManager.ResultFlag.INCLUDE_OUTPUT);
+        if (!req.useRaw()) flags.add(HistoryManager.ResultFlag.TRANSFORMED_INPUT);
+        List<HistoryEntry> entries;
+        if (req instanceof HistoryRequest.Tail t) entries = history.lookupTail(t.getMaxReturnLength(), flags);
+        else if (req instanceof HistoryRequest.Range r) entries = history.lookupRange(r.getSessionIndex(), r.getStart(), r.getStop(), flags);
+        else if (req instanceof HistoryRequest.Search s) {
+            if (s.filterUnique()) flags.add(HistoryManager.ResultFlag.UNIQUE);
+            entries = history.search(s.getPattern(), s.getMaxReturnLength(), flags);
+        } else entries = List.of();
+        env.reply(new HistoryReplyWithStatus(entries, req.includeOutput()));
     }
 
     static String version() {
