@@ -288,7 +288,7 @@ public class ModelworkKernel extends BaseKernel {
         List<String> names = new ArrayList<>();
         lineMagics.keySet().forEach(n -> names.add("%" + n));
         cellMagics.keySet().forEach(n -> names.add("%%" + n));
-        return new CellException("UnknownMagic", "Unknown magic " + name,
+        return ErrorNames.create("UnknownMagic", "Unknown magic " + name,
                 List.of(RED + BOLD + "Unknown magic " + name + RESET, "  known magics: " + String.join(" ", names),
                         "  %help lists them with one line each"));
     }
@@ -406,11 +406,11 @@ public class ModelworkKernel extends BaseKernel {
             first = "the snippet was rejected";
             tb.add(RED + "error: " + first + RESET);
         }
-        return new CellException("CompilationError", first, tb);
+        return ErrorNames.create("CompilationError", first, tb);
     }
 
     private CellException interrupted() {
-        return new CellException("Interrupted", "The cell was interrupted",
+        return ErrorNames.create("Interrupted", "The cell was interrupted",
                 List.of(RED + BOLD + "Interrupted" + RESET + ": the cell was stopped; the kernel and its state are kept."));
     }
 
@@ -419,14 +419,14 @@ public class ModelworkKernel extends BaseKernel {
             return interrupted();
         if (ex instanceof UnresolvedReferenceException ure) {
             String name = ure.getSnippet().toString();
-            return new CellException("UnresolvedReference", "Unresolved reference",
+            return ErrorNames.create("UnresolvedReference", "Unresolved reference",
                     List.of(RED + "error: " + RESET + "this code uses a declaration that is not defined yet: " + name,
                             "  define what it refers to in an earlier cell, then run this cell again"));
         }
         Throwable t = control().lastThrown();
         if (t == null) {
             String cls = ex instanceof EvalException ee ? ee.getExceptionClassName() : ex.getClass().getName();
-            return new CellException(simple(cls), String.valueOf(ex.getMessage()),
+            return ErrorNames.create(simple(cls), String.valueOf(ex.getMessage()),
                     List.of(RED + BOLD + cls + RESET + ": " + ex.getMessage()));
         }
         return userError(t, "cell");
@@ -442,7 +442,7 @@ public class ModelworkKernel extends BaseKernel {
             tb.add(RED + BOLD + "Modelwork error: " + RESET + RED + me.what() + RESET);
             if (!me.where().isBlank()) tb.add(CYAN + "  where: " + RESET + me.where());
             if (!me.fix().isBlank()) tb.add(CYAN + "  fix:   " + RESET + me.fix());
-            return new CellException("ModelworkException", me.what(), tb);
+            return ErrorNames.create("ModelworkException", me.what(), tb);
         }
         List<String> tb = new ArrayList<>();
         tb.add(RED + BOLD + t.getClass().getName() + RESET + (t.getMessage() == null ? "" : ": " + t.getMessage()));
@@ -452,7 +452,7 @@ public class ModelworkKernel extends BaseKernel {
             tb.add("Caused by: " + c.getClass().getName() + (c.getMessage() == null ? "" : ": " + c.getMessage()));
             addFrames(tb, c);
         }
-        return new CellException(t.getClass().getSimpleName(), String.valueOf(t.getMessage()), tb);
+        return ErrorNames.create(t.getClass().getSimpleName(), String.valueOf(t.getMessage()), tb);
     }
 
     /** User frames only: stops at the reflection/JShell/kernel frames that called the cell. */
@@ -622,12 +622,16 @@ public class ModelworkKernel extends BaseKernel {
 
     // ---- main ---------------------------------------------------------------------------------------------------
 
+    /** basekernel logs every message and socket loop at INFO to the kernel's stderr: keep it to warnings. */
+    private static final java.util.logging.Logger BASEKERNEL_LOG = java.util.logging.Logger.getLogger("");
+
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: ModelworkKernel CONNECTION_FILE");
             System.exit(2);
         }
         System.setProperty("java.awt.headless", "true");
+        BASEKERNEL_LOG.setLevel(java.util.logging.Level.WARNING);
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
         JupyterConnection connection = new JupyterConnection(props);
         ModelworkKernel kernel = new ModelworkKernel();

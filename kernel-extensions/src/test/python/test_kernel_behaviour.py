@@ -1,0 +1,192 @@
+"""Behaviour of the Modelwork kernel through the real Jupyter client (jupyter_client's KernelManager).
+
+Interrupt of a CPU-bound loop and of a sleep (the next cell runs in the same session), rich display of Modelwork
+reports (text/html tables, image/png charts), readable ModelworkException errors, magics, stdin.
+    /usr/bin/python3 -m unittest -v test_kernel_behaviour       (kernel name: MODELWORK_KERNEL_NAME or 'modelwork')
+"""
+import os
+import queue
+import threading
+import time
+import unittest
+
+from jupyter_client.manager import start_new_kernel
+
+KERNEL = os.environ.get("MODELWORK_KERNEL_NAME", "modelwork")
+TIMEOUT = 120
+
+
+class KernelBehaviour(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=TIMEOUT)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code, timeout=TIMEOUT, stdin=None):
+        """Executes code; returns (reply content, list of iopub messages for it)."""
+        kc = self.kc
+        msg_id = kc.execute(code, allow_stdin=stdin is not None)
+        outputs = []
+        deadline = time.time() + timeout
+        while True:
+            if stdin is not None:
+                try:
+                    req = kc.get_stdin_msg(timeout=0.05)
+                    if req["msg_type"] == "input_request":
+                        kc.input(stdin)
+                except queue.Empty:
+                    pass
+            try:
+                msg = kc.get_iopub_msg(timeout=0.1)
+            except queue.Empty:
+                if time.time() > deadline:
+                    raise AssertionError("no idle status for: " + code)
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+            outputs.append(msg)
+        reply = kc.get_shell_msg(timeout=timeout)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = kc.get_shell_msg(timeout=timeout)
+        return reply["content"], outputs
+
+    @staticmethod
+    def mimes(outputs):
+        found = set()
+        for m in outputs:
+            if m["msg_type"] in ("display_data", "execute_result", "update_display_data"):
+                found.update(m["content"]["data"].keys())
+        return found
+
+    @staticmethod
+    def traceback(outputs):
+        """The traceback of the iopub error message (what the notebook shows)."""
+        return "\n".join(line for m in outputs if m["msg_type"] == "error" for line in m["content"]["traceback"])
+
+    @staticmethod
+    def text(outputs, stream="stdout"):
+        return "".join(m["content"]["text"] for m in outputs
+                       if m["msg_type"] == "stream" and m["content"]["name"] == stream)
+
+    def interrupt_later(self, seconds):
+        t = threading.Timer(seconds, self.km.interrupt_kernel)
+        t.start()
+        return t
+
+    def test_interrupt_cpu_loop_then_next_cell_runs(self):
+        self.run_cell("long counter = 0;")
+        self.interrupt_later(2.0)
+        t0 = time.time()
+        reply, outputs = self.run_cell("while (true) { counter++; }", timeout=60)
+        self.assertLess(time.time() - t0, 30, "interrupt took too long")
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "Interrupted")
+        reply, outputs = self.run_cell("counter > 0")
+        self.assertEqual(reply["status"], "ok")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "true")
+
+    def test_interrupt_loop_that_catches_throwable(self):
+        self.interrupt_later(1.5)
+        reply, _ = self.run_cell(
+            "for (;;) { try { Math.sqrt(2); } catch (Throwable t) { } }", timeout=60)
+        self.assertEqual(reply["ename"], "Interrupted")
+        reply, _ = self.run_cell("1 + 1")
+        self.assertEqual(reply["status"], "ok")
+
+    def test_interrupt_sleep(self):
+        self.interrupt_later(1.5)
+        reply, _ = self.run_cell("Thread.sleep(600_000);", timeout=60)
+        self.assertEqual(reply["status"], "error")
+        reply, _ = self.run_cell("2 + 2")
+        self.assertEqual(reply["status"], "ok")
+
+    def test_report_renders_tables_charts_and_text(self):
+        code = """
+            Table t = Table.create("metrics", DoubleColumn.create("x", new double[]{1, 2, 3}));
+            StepReport r = new StepReport("evaluate", "Evaluation")
+                .table(t)
+                .chart(Chart.line("roc", "ROC", "FPR", "TPR", List.of(Chart.Series.line("model", new double[]{0, 0.5, 1}, new double[]{0, 0.8, 1}))))
+                .chart(Chart.heatmap("cm", "Confusion", "predicted", "true", new double[][]{{5, 1}, {2, 7}}, List.of("a", "b")))
+                .gallery(List.of(GalleryItem.row("row 7", "1", "0", 0.93, Map.of("age", "41"))));
+            r
+        """
+        reply, outputs = self.run_cell(code)
+        self.assertEqual(reply["status"], "ok", reply)
+        found = self.mimes(outputs)
+        self.assertIn("text/html", found)
+        self.assertIn("text/plain", found)
+        self.assertIn("image/png", found)
+        htmls = [m["content"]["data"].get("text/html", "") for m in outputs if "data" in m["content"]]
+        self.assertTrue(any("<table" in h for h in htmls))
+        self.assertTrue(any("mw-gallery" in h for h in htmls))
+        pngs = [m for m in outputs if "data" in m["content"] and "image/png" in m["content"]["data"]]
+        self.assertEqual(len(pngs), 2)
+
+    def test_modelwork_error_shows_what_where_fix(self):
+        reply, outputs = self.run_cell(
+            'throw new io.modelwork.core.ModelworkException("Column missing", "data.csv: column y", "name the label column");')
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "ModelworkException")
+        tb = self.traceback(outputs)
+        self.assertIn("name the label column", tb)
+        self.assertNotIn("at java.", tb)
+        html = [m["content"]["data"]["text/html"] for m in outputs
+                if m["msg_type"] == "display_data" and "text/html" in m["content"]["data"]]
+        self.assertTrue(html and "<details>" in html[0] and "Fix:" in html[0])
+
+    def test_compile_error_points_at_the_line(self):
+        reply, outputs = self.run_cell("int a = 1;\nint b = a + undefinedThing;")
+        self.assertEqual(reply["status"], "error")
+        tb = self.traceback(outputs)
+        self.assertIn("line 2", tb)
+        self.assertIn("cannot find symbol", tb)
+
+    def test_runtime_error_has_short_trace(self):
+        reply, outputs = self.run_cell("int[] a = new int[1];\na[3] = 1;")
+        self.assertEqual(reply["ename"], "ArrayIndexOutOfBoundsException")
+        tb = self.traceback(outputs)
+        self.assertIn("Index 3 out of bounds", tb)
+        self.assertIn("at cell", tb)
+        self.assertNotIn("jdk.jshell", tb)
+
+    def test_magics(self):
+        reply, outputs = self.run_cell("%help")
+        self.assertEqual(reply["status"], "ok")
+        text = "".join(m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result")
+        for magic in ("%configure", "%fit", "%%recipe", "%classpath", "%%time"):
+            self.assertIn(magic, text)
+        reply, outputs = self.run_cell("%%time\nint s = 0; for (int i = 0; i < 1000; i++) s += i;\ns")
+        self.assertIn("Wall time", self.text(outputs))
+        reply, outputs = self.run_cell("%%html\n<i>hello</i>")
+        self.assertIn("text/html", self.mimes(outputs))
+        reply, outputs = self.run_cell("%%markdown\n# Title")
+        self.assertIn("text/markdown", self.mimes(outputs))
+        reply, _ = self.run_cell("%nosuchmagic")
+        self.assertEqual(reply["status"], "error")
+        reply, outputs = self.run_cell("%configure sed=1")
+        self.assertEqual(reply["ename"], "ModelworkException")
+        self.assertIn("seed", self.traceback(outputs))
+
+    def test_stdin(self):
+        reply, outputs = self.run_cell('String name = readLine("name? ");\n"hello " + name', stdin="Ada")
+        self.assertEqual(reply["status"], "ok", reply)
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "hello Ada")
+
+    def test_display_update_in_place(self):
+        reply, outputs = self.run_cell(
+            'String id = display(html("<b>one</b>"));\nupdateDisplay(id, html("<b>two</b>"));')
+        kinds = [m["msg_type"] for m in outputs]
+        self.assertIn("display_data", kinds)
+        self.assertIn("update_display_data", kinds)
+
+
+if __name__ == "__main__":
+    unittest.main()
