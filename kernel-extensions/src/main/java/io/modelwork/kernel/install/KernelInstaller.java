@@ -61,11 +61,16 @@ public final class KernelInstaller {
 
     /** The kernel.json content. */
     public static String kernelJson(Path java, int major, Path libDir, Map<String, String> env) {
+        return kernelJson(java, major, libDir.toAbsolutePath().normalize() + File.separator + "*", env);
+    }
+
+    /** The kernel.json content for an explicit class path (tests use the test class path). */
+    public static String kernelJson(Path java, int major, String classPath, Map<String, String> env) {
         List<String> argv = new ArrayList<>();
         argv.add(java.toString());
         argv.addAll(jvmFlags(major));
         argv.add("-cp");
-        argv.add(libDir.toAbsolutePath().normalize() + File.separator + "*");
+        argv.add(classPath);
         argv.add(MAIN);
         argv.add("{connection_file}");
         StringBuilder sb = new StringBuilder("{\n  \"argv\": [");
