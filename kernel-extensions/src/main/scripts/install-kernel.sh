@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the Modelwork Jupyter kernel (name "modelwork", display name "Modelwork (Java)").
+#   install-kernel.sh [--user|--sys-prefix] [--java PATH] [--print]
+# Uses Debian's Jupyter (/usr/bin/jupyter); on Debian, as root, installs the Jupyter packages when missing.
+# JVM flags are chosen for the JDK the kernel runs on (java on PATH, or --java PATH, or $JAVA_HOME/bin/java).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../../../.." && pwd)"
+lib="$root/kernel-extensions/target/kernel/lib"
+
+need_pkgs=()
+[ -x /usr/bin/jupyter-kernelspec ] || need_pkgs+=(jupyter-client)
+/usr/bin/python3 -c 'import nbclient' 2>/dev/null || need_pkgs+=(python3-nbclient)
+[ -x /usr/bin/jupyter-nbconvert ] || need_pkgs+=(jupyter-nbconvert)
+[ -x /usr/bin/jupyter-notebook ] || need_pkgs+=(jupyter-notebook)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_pkgs+=(fonts-dejavu-core)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "installing Debian packages: ${need_pkgs[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${need_pkgs[@]}" >&2 \
+      || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y "${need_pkgs[@]}" >&2; }
+  else
+    echo "missing Debian packages: ${need_pkgs[*]} (apt-get install -y ${need_pkgs[*]})" >&2
+  fi
+fi
+
+if [ ! -f "$lib/modelwork-kernel.jar" ]; then
+  echo "building the kernel (mvn -q -pl kernel-extensions -am package -DskipTests)" >&2
+  (cd "$root" && mvn -q -pl kernel-extensions -am package -DskipTests)
+fi
+
+java_bin=java
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --java) java_bin="$2"; args+=(--java "$2"); shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+if [ "$java_bin" = java ] && [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+  java_bin="$JAVA_HOME/bin/java"
+fi
+java_bin="$(readlink -f "$(command -v "$java_bin")")"
+exec "$java_bin" -cp "$lib/*" io.modelwork.kernel.install.KernelInstaller --java "$java_bin" "${args[@]}"
