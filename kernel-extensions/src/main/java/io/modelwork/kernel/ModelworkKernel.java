@@ -69,7 +69,7 @@ public class ModelworkKernel extends BaseKernel {
             "import java.util.*;", "import java.util.function.*;", "import java.util.stream.*;",
             "import java.nio.file.*;", "import io.modelwork.core.*;", "import io.modelwork.report.*;",
             "import tech.tablesaw.api.*;", "import static io.modelwork.kernel.Display.*;",
-            "import static io.modelwork.magics.Magics.session;");
+            "import io.modelwork.magics.Magics;", "import static io.modelwork.magics.Magics.session;");
 
     private final ModelworkExecutionControl.Provider provider = new ModelworkExecutionControl.Provider();
     private final CompletableFuture<JShell> shellFuture;

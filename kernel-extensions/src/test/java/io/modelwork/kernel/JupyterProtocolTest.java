@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  *   <li>{@code test_kernel_conformance.py}: Debian's python3-jupyter-kernel-test (kernel_info, execute, display,
  *       completion, inspection, is_complete, history, errors);</li>
  *   <li>{@code test_kernel_behaviour.py}: interrupt of a CPU-bound loop and of a sleep through jupyter_client,
- *       report rendering, readable errors, magics, stdin, display updates.</li>
+ *       report rendering, readable errors, magics, stdin, display updates;</li>
+ *   <li>{@code test_notebooks.py}: the template notebooks run by {@code src/main/scripts/run.sh}.</li>
  * </ul>
  * Skipped (not failed) where Debian's Jupyter packages are missing.
  */
@@ -56,7 +57,7 @@ class JupyterProtocolTest {
         pb.environment().put("PYDEVD_DISABLE_FILE_VALIDATION", "1");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean done = p.waitFor(10, TimeUnit.MINUTES);
+        boolean done = p.waitFor(60, TimeUnit.MINUTES);
         System.out.println(out);
         assertEquals(true, done, module + " timed out");
         assertEquals(0, p.exitValue(), module + " failed:\n" + out);
@@ -70,5 +71,15 @@ class JupyterProtocolTest {
     @Test
     void behaviourThroughJupyterClient() throws Exception {
         runSuite("test_kernel_behaviour");
+    }
+
+    /**
+     * Both template notebooks executed by the launcher's run script (all 15 steps; several minutes on 2 cores).
+     * {@code -Dmodelwork.skipNotebooks=true} leaves them out.
+     */
+    @Test
+    void templateNotebooks() throws Exception {
+        Assumptions.assumeFalse(Boolean.getBoolean("modelwork.skipNotebooks"), "-Dmodelwork.skipNotebooks=true");
+        runSuite("test_notebooks");
     }
 }

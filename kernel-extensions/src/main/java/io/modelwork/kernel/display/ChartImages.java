@@ -105,12 +105,22 @@ public final class ChartImages {
         }
     }
 
-    /** SVG text, or {@code null} where XChart's vector export fails. */
+    /** SVGs above this size (dense scatter plots) are left out of the bundle: the PNG is enough. */
+    public static final int MAX_SVG_CHARS = 256 * 1024;
+
+    /**
+     * SVG text (an XML fragment: no XML declaration or DOCTYPE, which HTML sanitizers reject), or {@code null} where
+     * XChart's vector export fails or the SVG is larger than {@link #MAX_SVG_CHARS}.
+     */
     public static String svg(Chart c) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             VectorGraphicsEncoder.saveVectorGraphic(toXChart(c), out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            return out.toString(StandardCharsets.UTF_8);
+            String svg = out.toString(StandardCharsets.UTF_8);
+            int start = svg.indexOf("<svg");
+            if (start < 0) return null;
+            svg = svg.substring(start);
+            return svg.length() > MAX_SVG_CHARS ? null : svg;
         } catch (Exception | LinkageError e) {
             return null;
         }

@@ -53,10 +53,34 @@ public final class ReportRenderers {
         html.append("</div>");
         DisplayData main = new DisplayData(r.toText());
         main.putHTML(html.toString());
+        try {
+            // machine-readable form (the step's JSON report) for tests and tools; front ends show the HTML
+            main.putData("application/json", finite(io.modelwork.core.Json.MAPPER.convertValue(r.toJson(), java.util.Map.class)));
+        } catch (RuntimeException ignored) {
+            // a report whose JSON cannot be converted still shows
+        }
         out.add(main);
         for (Chart c : r.charts()) out.add(chart(c));
         if (!r.gallery().isEmpty()) out.add(gallery(r.gallery()));
         return out;
+    }
+
+    /** JSON has no NaN/Infinity (and the kernel's Gson refuses them): such numbers become their names as strings. */
+    @SuppressWarnings("unchecked")
+    static Object finite(Object o) {
+        if (o instanceof Map<?, ?> m) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), finite(v)));
+            return out;
+        }
+        if (o instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object v : l) out.add(finite(v));
+            return out;
+        }
+        if (o instanceof Double d && !Double.isFinite(d)) return d.toString();
+        if (o instanceof Float f && !Float.isFinite(f)) return f.toString();
+        return o;
     }
 
     public static DisplayData chart(Chart c) {

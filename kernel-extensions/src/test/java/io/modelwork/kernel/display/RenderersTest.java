@@ -82,7 +82,7 @@ class RenderersTest {
     void lineChartAlsoHasSvg() {
         String svg = ChartImages.svg(charts().get(0));
         assertNotNull(svg, "XChart's SVG export");
-        assertTrue(svg.contains("<svg"));
+        assertTrue(svg.startsWith("<svg"), "no XML declaration or DOCTYPE: nbconvert's sanitizer rejects them");
     }
 
     @Test
@@ -99,9 +99,18 @@ class RenderersTest {
         assertEquals(r.toText(), main.getData(MIMEType.TEXT_PLAIN));
         String html = (String) main.getData(MIMEType.TEXT_HTML);
         assertTrue(html.contains("Evaluation on test") && html.contains("<table") && html.contains("threshold chosen"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) main.getData(MIMEType.parse("application/json"));
+        assertEquals("evaluate", json.get("step"));
         for (int i = 1; i <= 4; i++) assertNotNull(out.get(i).getData(MIMEType.parse("image/png")));
         String gallery = (String) out.get(5).getData(MIMEType.TEXT_HTML);
         assertTrue(gallery.contains("row 17") && gallery.contains("mw-gallery"));
+    }
+
+    @Test
+    void nonFiniteNumbersBecomeStringsInJson() {
+        Object out = ReportRenderers.finite(Map.of("a", List.of(1.0, Double.NaN), "b", Double.POSITIVE_INFINITY));
+        assertEquals(Map.of("a", List.of(1.0, "NaN"), "b", "Infinity"), out);
     }
 
     @Test

@@ -1,0 +1,114 @@
+"""Writes the template notebooks notebooks/regression.ipynb and notebooks/classification.ipynb (no outputs).
+    /usr/bin/python3 kernel-extensions/src/test/python/make_notebooks.py
+Each walks the 15 lifecycle steps, one section per step, a sentence of why before each cell."""
+import os
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../../.."))
+
+
+def notebook(title, intro, steps):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "modelwork", "display_name": "Modelwork (Java)", "language": "java"}
+    nb.metadata["language_info"] = {"name": "java", "file_extension": ".jshell", "mimetype": "text/x-java-source"}
+    nb.cells.append(new_markdown_cell(f"# {title}\n\n{intro}"))
+    for heading, why, code in steps:
+        nb.cells.append(new_markdown_cell(f"## {heading}\n\n{why}"))
+        nb.cells.append(new_code_cell(code))
+    return nb
+
+
+REGRESSION = notebook(
+    "Regression: XGBoost on concrete compressive strength",
+    "Every lifecycle step is one cell: a magic (`%step key=value …`) or Java code on the same session "
+    "(`session()`). `%help` lists the magics. The data is found through `MODELWORK_ASSETS` or the `shared/` "
+    "folder next to the project (`Assets.data(...)`).",
+    [
+        ("1 · configure", "Fix the seed and the thread count first, so that every later number is reproducible.",
+         "%configure seed=7 threads=2"),
+        ("2 · attach_dataset", "Attach the concrete data and name the target; the report shows the data's "
+         "fingerprint, a profile of every column and the validation findings. Java code reaches the same session.",
+         'session().attachDataset(Args.of(\n    "path", Assets.data("regression/modeldata_concrete.csv").toString(),\n'
+         '    "target", "compressive_strength"))'),
+        ("3 · prepare_data", "Fit the preprocessing (imputation, scaling) on training data only and freeze it, "
+         "so that export ships exactly what the model saw.", "%prepare"),
+        ("4 · split", "Hold out validation rows for early stopping and tuning, and test rows that no decision "
+         "ever sees.", "%split ratios=0.7,0.15,0.15"),
+        ("5 · build", "Choose XGBoost regression with a moderate depth and learning rate.",
+         "%build spec=regression.xgboost max_depth=5 eta=0.1"),
+        ("6 · fit", "Train with early stopping on the validation set; the learning curve shows where it stopped.",
+         "%fit rounds=400 early_stopping=30"),
+        ("7 · evaluate", "Measure RMSE, MAE and R² on validation and test, look at the residuals and at the "
+         "worst cases in the error gallery.", "%evaluate"),
+        ("8 · tune", "A small random search checks whether other depths and rates beat the defaults on "
+         "validation; the history shows each trial.", "%tune strategy=random trials=4"),
+        ("9 · backtest", "Replay the data in row order in windows to see whether the error drifts.",
+         "%backtest order=row windows=3"),
+        ("10 · calibrate", "Conformal prediction intervals at 90% coverage turn point predictions into ranges.",
+         "%calibrate alpha=0.1"),
+        ("11 · save_checkpoint", "Save a checkpoint: its id is what a later session needs to continue exactly here.",
+         'StepReport ck = session().saveCheckpoint(Args.of("tag", "after-calibrate"));\n'
+         'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
+         'ck'),
+        ("11 · resume", "A fresh session resumes from the checkpoint, as a later notebook or a server would; "
+         "the next steps continue from there.",
+         'String runDir = session().context().runDir().toString();\n'
+         'Magics.close("");\n'
+         'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+        ("12 · export", "Write the deployment bundle: model, ONNX, preprocessing, signature and a manifest "
+         "with hashes.", "%export"),
+        ("13 · register", "Register the bundle in the model registry; the model id is the key serving code uses.",
+         "%register name=concrete-xgb stage=staging"),
+        ("14 · artifacts", "The standard artifact map: where each file of this run is.", "%artifacts"),
+        ("Session state", "What has run so far.", "%session"),
+        ("15 · close", "Release the session's resources (files, native memory).", "%close"),
+    ])
+
+CLASSIFICATION = notebook(
+    "Classification: LightGBM on breast cancer",
+    "Every lifecycle step is one cell: a magic (`%step key=value …`) or Java code on the same session "
+    "(`session()`). `%help` lists the magics.",
+    [
+        ("1 · configure", "Fix the seed and the thread count, so that the run is reproducible.",
+         "%configure seed=3 threads=2"),
+        ("2 · attach_dataset", "Attach the breast cancer data with `diagnosis` as the label; the validation report "
+         "checks the class balance.",
+         'session().attachDataset(Args.of(\n    "path", Assets.data("classification/breast_cancer.csv").toString(),\n'
+         '    "target", "diagnosis"))'),
+        ("3 · prepare_data", "Fit and freeze the preprocessing on training rows only.", "%prepare"),
+        ("4 · split", "A stratified split keeps the class ratio equal in train, validation and test.", "%split"),
+        ("5 · build", "LightGBM with balanced class weights, since the classes are uneven.",
+         "%build spec=classification.lightgbm class_weight=balanced"),
+        ("6 · fit", "Train with early stopping; the learning curve shows the validation loss.",
+         "%fit rounds=300 early_stopping=30"),
+        ("7 · evaluate", "ROC-AUC, PR-AUC and F1 on validation and test, the ROC and PR curves, the confusion "
+         "matrix and the worst cases.", "%evaluate"),
+        ("8 · tune", "A small random search over leaves and regularisation; applied only if it beats the "
+         "defaults on validation.", "%tune strategy=random trials=4"),
+        ("9 · backtest", "Replay the rows in order in windows to check that quality is stable.",
+         "%backtest order=row windows=3"),
+        ("10 · calibrate", "Calibrate the probabilities (isotonic) and choose the threshold for a false-positive "
+         "rate of at most 5%.", "%calibrate method=isotonic target_fpr=0.05"),
+        ("11 · save_checkpoint", "Save a checkpoint of the calibrated model.",
+         'StepReport ck = session().saveCheckpoint(Args.of("tag", "calibrated"));\n'
+         'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
+         'ck'),
+        ("11 · resume", "A fresh session resumes from the checkpoint; the next steps continue from there.",
+         'String runDir = session().context().runDir().toString();\n'
+         'Magics.close("");\n'
+         'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+        ("12 · export", "The deployment bundle with the label map and the chosen threshold.", "%export"),
+        ("13 · register", "Register it; serving code refers to the model id.",
+         "%register name=breast-cancer-lgbm stage=staging"),
+        ("14 · artifacts", "The standard artifact map.", "%artifacts"),
+        ("Session state", "What has run so far.", "%session"),
+        ("15 · close", "Release the session's resources.", "%close"),
+    ])
+
+if __name__ == "__main__":
+    out = os.path.join(ROOT, "notebooks")
+    os.makedirs(out, exist_ok=True)
+    nbformat.write(REGRESSION, os.path.join(out, "regression.ipynb"))
+    nbformat.write(CLASSIFICATION, os.path.join(out, "classification.ipynb"))
+    print("wrote", out)

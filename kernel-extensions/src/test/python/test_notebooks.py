@@ -1,0 +1,81 @@
+"""Executes the template notebooks with the launcher's run script (nbclient, the real Jupyter client) and checks
+their outputs: no error cell, HTML tables, PNG charts, metric values within bounds (read from the evaluate report's
+application/json output).
+    /usr/bin/python3 -m unittest -v test_notebooks     (kernel: MODELWORK_KERNEL_NAME or the notebooks' 'modelwork')
+"""
+import os
+import subprocess
+import tempfile
+import unittest
+
+import nbformat
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "../../../.."))
+RUN = os.path.join(ROOT, "kernel-extensions/src/main/scripts/run.sh")
+KERNEL = os.environ.get("MODELWORK_KERNEL_NAME")
+
+
+def outputs(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for o in cell.outputs:
+                yield cell, o
+
+
+def step_json(nb, step):
+    for _, o in outputs(nb):
+        j = o.get("data", {}).get("application/json")
+        if isinstance(j, dict) and j.get("step") == step:
+            return j
+    raise AssertionError("no %s report in the notebook" % step)
+
+
+class TemplateNotebooks(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.out = tempfile.mkdtemp(prefix="modelwork-notebooks-")
+        cmd = [RUN, os.path.join(ROOT, "notebooks/regression.ipynb"), os.path.join(ROOT, "notebooks/classification.ipynb"),
+               "--out", cls.out]
+        if KERNEL:
+            cmd += ["--kernel", KERNEL]
+        cls.run_result = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+
+    def load(self, name):
+        path = os.path.join(self.out, name + ".ipynb")
+        self.assertTrue(os.path.exists(path), self.run_result.stdout + self.run_result.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.out, name + ".html")))
+        return nbformat.read(path, as_version=4)
+
+    def test_run_succeeded(self):
+        self.assertEqual(self.run_result.returncode, 0, self.run_result.stdout + self.run_result.stderr)
+
+    def check_common(self, nb):
+        errors = [(c.source, o.get("ename"), o.get("evalue")) for c, o in outputs(nb) if o.output_type == "error"]
+        self.assertEqual(errors, [])
+        code_cells = [c for c in nb.cells if c.cell_type == "code"]
+        self.assertTrue(all(c.execution_count for c in code_cells), "every cell ran")
+        html = [o["data"]["text/html"] for _, o in outputs(nb) if "text/html" in o.get("data", {})]
+        self.assertTrue(sum("<table" in h for h in html) >= 5, "HTML tables")
+        pngs = [o for _, o in outputs(nb) if "image/png" in o.get("data", {})]
+        self.assertGreaterEqual(len(pngs), 4, "PNG charts (learning curve, evaluation, tuning, calibration)")
+        for _, o in outputs(nb):
+            if "data" in o:
+                self.assertIn("text/plain", o["data"])
+
+    def test_regression(self):
+        nb = self.load("regression")
+        self.check_common(nb)
+        metrics = step_json(nb, "evaluate")["metrics"]["test"]
+        self.assertGreaterEqual(metrics["r2"], 0.85, metrics)
+        self.assertLess(metrics["rmse"], 8.0, metrics)
+
+    def test_classification(self):
+        nb = self.load("classification")
+        self.check_common(nb)
+        metrics = step_json(nb, "evaluate")["metrics"]["test"]
+        self.assertGreaterEqual(metrics["roc_auc"], 0.97, metrics)
+
+
+if __name__ == "__main__":
+    unittest.main()
