@@ -532,13 +532,13 @@ public final class TabularWorkflow implements Workflow {
         };
         Progress progress = session.progress();
         int[] count = {0};
-        TuningReport tr = Tuner.run(space, objective, cfg, t -> progress.update("tune", ++count[0],
-                cfg.maxTrials(), "trial " + t.id() + ": " + metric + "=" + t.value()));
+        TuningReport tr = Tuner.run(space, objective, cfg, (t, finished, planned) -> progress.update("tune", finished,
+                planned, "trial " + t.id() + ": " + metric + "=" + t.value()));
         double defaultScore = metrics(valid, predict(valid)).get(metric);
         double bestScore = tr.bestValue();
         boolean better = dir == Direction.MAXIMIZE ? bestScore > defaultScore : bestScore < defaultScore;
         StepReport r = new StepReport("tune", "Tuning (" + strategy + ", " + tr.trials().size() + " trials)");
-        r.body().set("tuning_report", tr.toJson());
+        r.body().set("tuning_report", Json.MAPPER.valueToTree(tr));
         r.body().set("best_config", Json.MAPPER.valueToTree(tr.bestParams()));
         r.body().put("metric", metric);
         r.body().put("default_validation_score", defaultScore);
@@ -564,7 +564,7 @@ public final class TabularWorkflow implements Workflow {
         List<Double> xs = new ArrayList<>(), ys = new ArrayList<>(), best = new ArrayList<>();
         double run = Double.NaN;
         for (Trial tri : tr.trials()) {
-            id.append(tri.id()); ps.append(String.valueOf(tri.params())); st.append(tri.status());
+            id.append(tri.id()); ps.append(String.valueOf(tri.params())); st.append(tri.status().id());
             if (tri.value() == null) val.appendMissing(); else val.append(tri.value());
             secs.append(tri.seconds()); budget.append(tri.budget());
             if (tri.value() != null) {

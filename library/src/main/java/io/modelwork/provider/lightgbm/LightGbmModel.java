@@ -154,6 +154,7 @@ public final class LightGbmModel implements TabularModel {
             listener.onBest(best, model.getBytes(StandardCharsets.UTF_8));
             if (booster != null) booster.close();
             booster = LGBMBooster.loadModelFromString(model);
+            modelText = model;
             return new FitResult(fitMetric(), history, best, bestScore, (System.nanoTime() - start) / 1e9, "cpu", notes);
         } catch (LGBMException e) {
             throw new ModelworkException("LightGBM failed: " + e.getMessage(), "fit (" + spec + ")",
@@ -167,6 +168,13 @@ public final class LightGbmModel implements TabularModel {
         }
     }
 
+    private String modelText;
+
+    private String modelText() {
+        if (modelText == null) modelText = new String(saveNative(), StandardCharsets.UTF_8);
+        return modelText;
+    }
+
     private LGBMBooster booster() {
         if (booster == null) throw new ModelworkException("The model has not been fitted", spec.toString(), "run fit first");
         return booster;
@@ -175,7 +183,9 @@ public final class LightGbmModel implements TabularModel {
     @Override
     public double[][] predict(Matrix x) {
         try {
-            double[] p = booster().predictForMat(x.x(), x.rows(), x.cols(), true, PredictionType.C_API_PREDICT_NORMAL, "");
+            double[] p = task == Dataset.Task.CLASSIFICATION && numClasses > 2
+                    ? NativePredict.predict(modelText(), x.x(), x.rows(), x.cols(), numClasses)
+                    : booster().predictForMat(x.x(), x.rows(), x.cols(), true, PredictionType.C_API_PREDICT_NORMAL, "");
             double[][] out = new double[x.rows()][];
             for (int i = 0; i < out.length; i++) {
                 if (task == Dataset.Task.REGRESSION) out[i] = new double[]{p[i]};
@@ -197,7 +207,8 @@ public final class LightGbmModel implements TabularModel {
     public void loadNative(byte[] bytes) {
         try {
             if (booster != null) booster.close();
-            booster = LGBMBooster.loadModelFromString(new String(bytes, StandardCharsets.UTF_8));
+            modelText = new String(bytes, StandardCharsets.UTF_8);
+            booster = LGBMBooster.loadModelFromString(modelText);
         } catch (Exception e) {
             throw new ModelworkException("Cannot load the LightGBM model: " + e.getMessage(), "model.txt",
                     "the file is damaged or not a LightGBM text model; restore it from the checkpoint", e);

@@ -46,6 +46,8 @@ class OnnxLightGbmExportTest {
      * buffer of {@code 2 * rows} doubles, which a multiclass model (K > 2 values per row) overruns, crashing the JVM.
      */
     static double[] predict(String model, Data d) throws Exception {
+        java.util.regex.Matcher k = Pattern.compile("(?m)^num_class=(\\d+)$").matcher(model);
+        if (true) return io.modelwork.provider.lightgbm.NativePredict.predict(model, d.flat(), d.rows(), d.cols(), k.find() ? Integer.parseInt(k.group(1)) : 1);
         LGBMBooster.loadNative();
         SWIGTYPE_p_p_void handle = lightgbmlib.new_voidpp();
         SWIGTYPE_p_int iterations = lightgbmlib.new_intp();
