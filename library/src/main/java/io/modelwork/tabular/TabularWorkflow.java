@@ -89,7 +89,47 @@ public final class TabularWorkflow implements Workflow {
         };
     }
 
-    private List<String> buildKeys() {
+    /** Valid keys per step without a session (for checking recipes before any work); {@code null} = any. */
+    public static Collection<String> staticKeys(Step step) {
+        return switch (step) {
+            case CONFIGURE -> RunContext.KEYS;
+            case SAVE_CHECKPOINT -> List.of("tag");
+            case RESUME -> List.of("id", "run_dir", "path");
+            case ARTIFACTS, CLOSE -> List.of();
+            case BUILD -> buildKeys();
+            case FIT -> {
+                Set<String> k = new TreeSet<>(buildKeys());
+                k.remove("spec");
+                k.addAll(List.of("rounds", "early_stopping"));
+                yield List.copyOf(k);
+            }
+            default -> new TabularWorkflow(null).keys(step);
+        };
+    }
+
+    private static final Set<String> INT_KEYS = Set.of("rounds", "early_stopping", "trials", "windows", "folds", "seed",
+            "threads", "worst", "max_categories", "retries", "timeout_s", "max_budget", "min_budget", "max_depth", "num_leaves",
+            "min_data_in_leaf", "bagging_freq");
+    private static final Set<String> NUMBER_KEYS = Set.of("alpha", "target_fpr", "initial", "psi_alert", "learning_rate",
+            "subsample", "colsample_bytree", "min_child_weight", "lambda", "feature_fraction", "bagging_fraction", "lambda_l2",
+            "imbalance_threshold");
+    private static final Set<String> BOOL_KEYS = Set.of("apply", "cv", "stratify", "drop_missing_target", "progress");
+
+    /** Checks a value's type for a key (recipes are checked before any work). */
+    public static void checkValue(Step step, String key, Object value, String where) {
+        if (value == null) return;
+        Args a = Args.of(key, value);
+        try {
+            boolean intKey = INT_KEYS.contains(key) || (step == Step.TUNE && key.equals("eta"));
+            if (intKey) a.getLong(key, 0);
+            else if (NUMBER_KEYS.contains(key) || (step != Step.TUNE && key.equals("eta"))) a.getDouble(key, 0);
+            else if (BOOL_KEYS.contains(key)) a.getBool(key, false);
+        } catch (ModelworkException e) {
+            throw new ModelworkException("Wrong type for " + step.key() + "." + key + ": " + e.what(), where, e.fix());
+        }
+    }
+
+    private static List<String> buildKeys() {
         Set<String> k = new TreeSet<>(List.of("spec"));
         for (var e : Providers.all().entrySet()) k.addAll(e.getValue().defaultParams(ModelSpec.parse(e.getKey())).keySet());
         k.addAll(List.of("eval_metric", "gamma", "max_bin", "grow_policy", "max_leaves", "lambda_l1", "min_gain_to_split", "extra_trees"));
