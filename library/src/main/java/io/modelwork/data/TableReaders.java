@@ -257,7 +257,7 @@ public final class TableReaders {
         if (names.isEmpty() || data.length() == 0)
             throw new ModelworkException("The ARFF file has no attributes or no @data rows", p.toString(),
                     "check the file's header and @data section");
-        String header = String.join(",", names.stream().map(n -> "\"" + n.replace("\"", "\"\"") + "\"").toList());
+        String header = String.join(",", names.stream().map(n -> "'" + n.replace("'", "''") + "'").toList());
         try {
             CsvReadOptions opts = CsvReadOptions.builder(new StringReader(header + "\n" + data))
                     .header(true).sample(false).quoteChar('\'').missingValueIndicator(MISSING)

@@ -127,7 +127,7 @@ public final class LightGbmModel implements TabularModel {
             b = LGBMBooster.create(dtrain, p);
             if (dvalid != null) b.addValidData(dvalid);
             List<Iteration> history = new ArrayList<>();
-            int best = -1, since = 0;
+            int best = -1, since = 0, savedBest = -1;
             double bestScore = Double.POSITIVE_INFINITY;
             for (int it = 0; it < cfg.rounds(); it++) {
                 boolean finished = b.updateOneIter();
@@ -141,9 +141,12 @@ public final class LightGbmModel implements TabularModel {
                 m.put("train_" + fitMetric(), tr);
                 if (dvalid != null) m.put("valid_" + fitMetric(), va);
                 listener.onIteration(it, cfg.rounds(), m, improved);
-                if (improved && (it % 10 == 0 || it < 10))
-                    listener.onBest(it, b.saveModelToString(0, it + 1, LGBMBooster.FeatureImportanceType.GAIN)
+                // refresh the best-iteration checkpoint every 50 rounds (saving at every improvement is quadratic)
+                if (it % 50 == 49 && best != savedBest) {
+                    listener.onBest(best, b.saveModelToString(0, best + 1, LGBMBooster.FeatureImportanceType.GAIN)
                             .getBytes(StandardCharsets.UTF_8));
+                    savedBest = best;
+                }
                 if (finished) { notes.add("LightGBM stopped at iteration " + it + ": no further splits"); break; }
                 if (cfg.earlyStopping() > 0 && dvalid != null && since >= cfg.earlyStopping()) {
                     notes.add("early stopping at iteration " + it + " (no improvement for " + cfg.earlyStopping() + " rounds)");
