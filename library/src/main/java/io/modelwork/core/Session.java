@@ -289,6 +289,10 @@ public final class Session implements AutoCloseable {
         if (!Files.isDirectory(dir))
             throw new ModelworkException("No checkpoint at " + dir, "resume",
                     "check id= and run_dir= (checkpoints live in run_dir/checkpoints/<id>)");
+        String dirName = dir.getFileName() == null ? "" : dir.getFileName().toString();
+        if (dirName.startsWith(".") && dirName.contains(".partial"))
+            throw new ModelworkException("This is the staging folder of an unfinished save_checkpoint, not a checkpoint",
+                    dir.toString(), "resume from another checkpoint (published ones are listed in run_dir/checkpoints/)");
         verifyManifest(dir);
         JsonNode state;
         try {
