@@ -49,7 +49,24 @@ public final class TableReaders {
         if (r.endsWith(".arff")) return Format.ARFF;
         if (r.endsWith(".libsvm") || r.endsWith(".svm") || r.contains(".txt.train") || r.contains(".txt.test")
                 || r.endsWith(".svmlight")) return Format.LIBSVM;
+        if (!r.endsWith(".csv") && looksLikeLibsvm(Path.of(ref))) return Format.LIBSVM;
         return Format.CSV;
+    }
+
+    /** True when the first non-empty line reads {@code label index:value ...}. */
+    static boolean looksLikeLibsvm(Path p) {
+        if (!Files.isRegularFile(p)) return false;
+        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                line = line.trim();
+                if (line.isEmpty()) continue;
+                return line.matches("[-+0-9.eE]+(\\s+(qid|\\d+):[^\\s]+)+\\s*(#.*)?");
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
     }
 
     /** Reads a file-based reference, with the column types forced where the schema declares them. */

@@ -73,7 +73,7 @@ final class TabularExport {
             in.put("preprocessing", inGraph ? "inside the ONNX graph (Imputer + Scaler): feed raw column values"
                     : "outside the graph: apply preprocessor.json first (categorical encoding)");
             ArrayNode outputs = sig.putArray("outputs");
-            if (w.dataset().task() == Dataset.Task.REGRESSION)
+            if (w.dataset().task() != Dataset.Task.CLASSIFICATION)
                 outputs.addObject().put("name", OnnxTreeExporter.REGRESSION_OUTPUT).put("type", "float32").set("shape", Json.MAPPER.valueToTree(List.of(-1, 1)));
             else {
                 outputs.addObject().put("name", OnnxTreeExporter.LABEL_OUTPUT).put("type", "int64").set("shape", Json.MAPPER.valueToTree(List.of(-1)));
@@ -154,7 +154,7 @@ final class TabularExport {
             try (OrtSession s = env.createSession(onnx.toString(), so);
                  OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[]{m.rows(), m.cols()});
                  OrtSession.Result res = s.run(Map.of(OnnxTreeExporter.DEFAULT_INPUT, in))) {
-                boolean reg = w.dataset().task() == Dataset.Task.REGRESSION;
+                boolean reg = w.dataset().task() != Dataset.Task.CLASSIFICATION;
                 float[][] out = (float[][]) res.get(reg ? OnnxTreeExporter.REGRESSION_OUTPUT : OnnxTreeExporter.PROBABILITIES_OUTPUT)
                         .get().getValue();
                 double abs = 0, rel = 0;

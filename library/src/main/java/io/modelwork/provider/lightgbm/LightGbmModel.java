@@ -42,10 +42,17 @@ public final class LightGbmModel implements TabularModel {
     @Override public String nativeExtension() { return "txt"; }
 
     @Override public String fitMetric() {
+        if (task == Dataset.Task.RANKING) return "ndcg@" + evalAt();
         return task == Dataset.Task.REGRESSION ? "l2" : numClasses == 2 ? "binary_logloss" : "multi_logloss";
     }
 
+    int evalAt() { return Integer.parseInt(String.valueOf(params.getOrDefault("eval_at", 3))); }
+
+    /** NDCG is maximised; losses are minimised. */
+    boolean maximize() { return task == Dataset.Task.RANKING; }
+
     private String objective() {
+        if (task == Dataset.Task.RANKING) return "lambdarank";
         return task == Dataset.Task.REGRESSION ? "regression" : numClasses == 2 ? "binary" : "multiclass";
     }
 
@@ -53,7 +60,7 @@ public final class LightGbmModel implements TabularModel {
         StringBuilder sb = new StringBuilder();
         sb.append("objective=").append(objective());
         if (task == Dataset.Task.CLASSIFICATION && numClasses > 2) sb.append(" num_class=").append(numClasses);
-        sb.append(" metric=").append(fitMetric());
+        sb.append(" metric=").append(task == Dataset.Task.RANKING ? "ndcg" : fitMetric());
         for (var e : params.entrySet()) {
             if (e.getKey().equals("class_weight")) continue;
             sb.append(' ').append(e.getKey()).append('=').append(e.getValue());
@@ -104,6 +111,7 @@ public final class LightGbmModel implements TabularModel {
         float[] y = new float[m.rows()];
         for (int i = 0; i < y.length; i++) y[i] = (float) m.y()[i];
         d.setField("label", y);
+        if (m.groups() != null) d.setField("group", m.groupSizes());
         if (weights != null) {
             float[] w = new float[weights.length];
             for (int i = 0; i < w.length; i++) w[i] = (float) weights[i];
@@ -135,6 +143,7 @@ public final class LightGbmModel implements TabularModel {
                 double va = dvalid == null ? Double.NaN : b.getEval(1)[0];
                 history.add(new Iteration(it, tr, va));
                 double score = dvalid == null ? tr : va;
+                if (maximize()) score = -score;
                 boolean improved = score < bestScore - 1e-12;
                 if (improved) { bestScore = score; best = it; since = 0; } else since++;
                 Map<String, Double> m = new LinkedHashMap<>();
@@ -158,7 +167,8 @@ public final class LightGbmModel implements TabularModel {
             if (booster != null) booster.close();
             booster = LGBMBooster.loadModelFromString(model);
             modelText = model;
-            return new FitResult(fitMetric(), history, best, bestScore, (System.nanoTime() - start) / 1e9, "cpu", notes);
+            return new FitResult(fitMetric(), history, best, maximize() ? -bestScore : bestScore,
+                    (System.nanoTime() - start) / 1e9, "cpu", notes);
         } catch (LGBMException e) {
             throw new ModelworkException("LightGBM failed: " + e.getMessage(), "fit (" + spec + ")",
                     "check the hyper-parameters " + params, e);
@@ -191,7 +201,7 @@ public final class LightGbmModel implements TabularModel {
                     : booster().predictForMat(x.x(), x.rows(), x.cols(), true, PredictionType.C_API_PREDICT_NORMAL, "");
             double[][] out = new double[x.rows()][];
             for (int i = 0; i < out.length; i++) {
-                if (task == Dataset.Task.REGRESSION) out[i] = new double[]{p[i]};
+                if (task != Dataset.Task.CLASSIFICATION) out[i] = new double[]{p[i]};
                 else if (numClasses == 2) out[i] = new double[]{1 - p[i], p[i]};
                 else out[i] = Arrays.copyOfRange(p, i * numClasses, (i + 1) * numClasses);
             }
