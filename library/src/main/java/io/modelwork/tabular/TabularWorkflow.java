@@ -34,6 +34,7 @@ public final class TabularWorkflow implements Workflow {
     /** Accepts every file or JDBC reference (the tabular readers decide whether they can read it). */
     public static final class Factory implements Workflow.Factory {
         @Override public boolean accepts(Args a) { return true; }
+        @Override public int priority() { return -100; }
         @Override public Workflow create(Session s) { return new TabularWorkflow(s); }
     }
 
