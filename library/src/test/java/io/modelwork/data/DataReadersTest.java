@@ -79,4 +79,25 @@ class DataReadersTest {
         }
         assertEquals(c.seedFor("split"), RunContext.configure(Args.of("run_dir", tmp.toString()), tmp).seedFor("split"));
     }
+
+    @Test
+    void aValueBeyondTheTypeSampleFallsBackToAFullScan(@TempDir Path tmp) throws Exception {
+        StringBuilder sb = new StringBuilder("a,b,y\n");
+        int n = TableReaders.TYPE_SAMPLE_ROWS + 5000;
+        for (int i = 0; i < n; i++) {
+            String b = i == n - 10 ? "oops" : Integer.toString(i % 7);
+            String a = i == n - 20 ? "1.5" : Integer.toString(i);
+            sb.append(a).append(',').append(b).append(',').append(i % 3 == 0 ? "1.25" : "2.5").append('\n');
+        }
+        Path f = tmp.resolve("big.csv");
+        Files.writeString(f, sb);
+        Attach.Result r = attach("path", f.toString(), "target", "y");
+        assertEquals(n, r.dataset().rows());
+        assertEquals(FieldType.NUMERIC, r.dataset().schema().field("a").type(), "1.5 after integers widens to a number");
+        assertEquals(FieldType.CATEGORICAL, r.dataset().schema().field("b").type());
+        assertTrue(r.report().notes().stream().anyMatch(x -> x.contains("'oops'")), r.report().notes().toString());
+        io.modelwork.core.ModelworkException e = assertThrows(io.modelwork.core.ModelworkException.class,
+                () -> attach("path", f.toString(), "target", "y", "types", "b:numeric"));
+        assertTrue(e.where().contains("row " + (n - 9)), e.where());
+    }
 }
