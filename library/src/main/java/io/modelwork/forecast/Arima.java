@@ -80,6 +80,17 @@ public final class Arima {
         }
     }
 
+    /** BOBYQA's final trust-region radius, in the scaled parameters. */
+    static final double STOP_RADIUS = 1e-6;
+
+    /**
+     * Evaluation budget of one optimisation, in the spirit of R's {@code optim(maxit = 100)}: near-redundant models
+     * (e.g. cancelling AR and MA roots) drift along flat ridges, and the search rejects them anyway.
+     */
+    static int evalBudget(int npar) {
+        return 300 + 150 * npar;
+    }
+
     /** Thrown internally when a fit cannot be completed (e.g. a non-stationary AR part from CSS). */
     static final class FitFailure extends RuntimeException {
         FitFailure(String msg) { super(msg, null, false, false); }
@@ -197,7 +208,7 @@ public final class Arima {
 
         if (method == Method.CSS || method == Method.CSS_ML) {
             final double[] sc = scale;
-            Optim.Result r = Optim.minimize(u -> cssObjective(x, cols, o, ncond, unscale(u, sc)), divide(init, scale), 0.1, 1e-7, 4000);
+            Optim.Result r = Optim.minimize(u -> cssObjective(x, cols, o, ncond, unscale(u, sc)), divide(init, scale), 0.1, STOP_RADIUS, evalBudget(npar));
             init = unscale(r.x(), scale);
             if (method == Method.CSS) return finishCss(x, o, cols, names, init, ncond, nUsed, lambda, yOriginal, mean, drift, k);
             if (!Polynomials.arRootsOutside(slice(init, 0, p), 1.0)) throw new FitFailure("non-stationary AR part from CSS");
@@ -220,7 +231,7 @@ public final class Arima {
 
         final double[] sc = scale;
         Optim.Result r = Optim.minimize(u -> mlObjective(x, cols, o, delta, untransform(unscale(u, sc), o)),
-                divide(raw, scale), 0.1, 1e-7, 6000);
+                divide(raw, scale), 0.1, STOP_RADIUS, evalBudget(npar));
         double[] par = untransform(unscale(r.x(), scale), o);
         if (q > 0) System.arraycopy(Polynomials.maInvert(slice(par, p, q)), 0, par, p, q);
         if (sq > 0) System.arraycopy(Polynomials.maInvert(slice(par, p + q + sp, sq)), 0, par, p + q + sp, sq);
