@@ -289,6 +289,10 @@ public final class Session implements AutoCloseable {
         if (!Files.isDirectory(dir))
             throw new ModelworkException("No checkpoint at " + dir, "resume",
                     "check id= and run_dir= (checkpoints live in run_dir/checkpoints/<id>)");
+        String dirName = dir.getFileName() == null ? "" : dir.getFileName().toString();
+        if (dirName.startsWith(".") && dirName.contains(".partial"))
+            throw new ModelworkException("This is the staging folder of an unfinished save_checkpoint, not a checkpoint",
+                    dir.toString(), "resume from another checkpoint (published ones are listed in run_dir/checkpoints/)");
         verifyManifest(dir);
         JsonNode state;
         try {
@@ -408,10 +412,12 @@ public final class Session implements AutoCloseable {
 
     private Workflow newWorkflow(Args attachArgs) {
         List<String> tried = new ArrayList<>();
+        Workflow.Factory chosen = null;
         for (Workflow.Factory f : ServiceLoader.load(Workflow.Factory.class, Session.class.getClassLoader())) {
             tried.add(f.getClass().getSimpleName());
-            if (f.accepts(attachArgs)) return f.create(this);
+            if (f.accepts(attachArgs) && (chosen == null || f.priority() > chosen.priority())) chosen = f;
         }
+        if (chosen != null) return chosen.create(this);
         throw new ModelworkException("No workflow accepts this dataset", "attach_dataset " + attachArgs,
                 "check path= and format=; workflows on the class path: " + tried);
     }

@@ -37,6 +37,9 @@ public interface Workflow extends AutoCloseable {
     /** Creates a workflow for a session when it accepts the attach arguments. */
     interface Factory {
         boolean accepts(Args attachArgs);
+
+        /** Among factories that accept, the highest priority wins (the tabular fallback has the lowest). */
+        default int priority() { return 0; }
         Workflow create(Session session);
     }
 }

@@ -22,7 +22,8 @@ public final class Attach {
     private Attach() {}
 
     public static final List<String> KEYS = List.of("path", "format", "query", "test_path", "target", "id", "group",
-            "timestamp", "weight", "ignore", "types", "task", "drop_missing_target", "imbalance_threshold", "name");
+            "timestamp", "weight", "ignore", "types", "task", "drop_missing_target", "imbalance_threshold", "name",
+            "query_file", "max_label");
 
     /** The result: the dataset and its report (profile, validation, fingerprint). */
     public record Result(Dataset dataset, StepReport report) {}
@@ -45,11 +46,14 @@ public final class Attach {
         Table loaded = TableReaders.read(resolvedRef, format, types, args.getString("query", null));
         Table table = loaded;
         Table test = null;
+        boolean queries = addQueryColumn(table, args.getString("query_file", resolvedRef + ".query"), resolvedRef, args.has("query_file"));
         if (args.has("test_path")) {
             String tp = resolve(baseDir, args.getString("test_path", null)).toString();
             test = TableReaders.read(tp, TableReaders.detect(tp, args.getString("format", null)), types, null);
+            if (queries && !addQueryColumn(test, tp + ".query", tp, true)) { }
             alignTest(table, test, tp);
         }
+        if (queries) roles.put("qid", Role.GROUP);
         LinkedHashMap<String, FieldType> inferred = new LinkedHashMap<>();
         for (Column<?> c : table.columns()) inferred.put(c.name(), typeOf(c));
         Schema.Declaration decl = Schema.Declaration.of(roles, types);
@@ -87,7 +91,7 @@ public final class Attach {
 
         Dataset.Task task = inferTask(args, schema, table, target);
         Dataset ds = new Dataset(resolvedRef, table, test, schema, task);
-        validate(ds, issues, args.getDouble("imbalance_threshold", 0.1), resolvedRef);
+        validate(ds, issues, args.getDouble("imbalance_threshold", 0.1), resolvedRef, args.getInt("max_label", 30));
         for (var n : issues) if (n.get("severity").asText().equals("warning")) report.note(n.get("message").asText());
 
         Table profile = profile(ds);
@@ -95,7 +99,11 @@ public final class Attach {
         report.body().put("fingerprint", ds.fingerprint());
         report.body().set("profile", tableJson(profile));
         report.body().set("validation", issues);
-        if (task == Dataset.Task.CLASSIFICATION) {
+        if (task == Dataset.Task.RANKING) {
+            Table qp = queryProfile(ds);
+            report.body().set("query_groups", tableJson(qp));
+            report.table(profile).table(qp);
+        } else if (task == Dataset.Task.CLASSIFICATION) {
             Table balance = classBalance(table, target);
             report.body().set("class_balance", tableJson(balance));
             report.table(profile).table(balance);
@@ -111,6 +119,54 @@ public final class Attach {
         val.addColumns(sev, chk, col, msg);
         report.table(val);
         return new Result(ds, report);
+    }
+
+    /**
+     * Reads a LightGBM/SVMlight query file (one group size per line) and adds a {@code qid} column numbering the
+     * queries. The sizes must add up to the row count.
+     */
+    static boolean addQueryColumn(Table t, String queryFile, String dataRef, boolean required) {
+        Path q = Path.of(queryFile);
+        if (!java.nio.file.Files.isRegularFile(q)) {
+            if (required) throw new ModelworkException("The query file does not exist", queryFile,
+                    "give query_file=<path> with one group size per line (defaults to <data>.query)");
+            return false;
+        }
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(q);
+        } catch (java.io.IOException e) {
+            throw new ModelworkException("Cannot read the query file: " + e.getMessage(), queryFile, "check the file");
+        }
+        int[] qid = new int[t.rowCount()];
+        int row = 0, query = 0;
+        for (int ln = 0; ln < lines.size(); ln++) {
+            String s = lines.get(ln).trim();
+            if (s.isEmpty()) continue;
+            int size;
+            try {
+                size = Integer.parseInt(s);
+            } catch (NumberFormatException e) {
+                throw new ModelworkException("A query file line must be a group size, found '" + s + "'", queryFile + ":" + (ln + 1),
+                        "write one positive integer per line");
+            }
+            if (size <= 0) throw new ModelworkException("A query group size must be positive, found " + size,
+                    queryFile + ":" + (ln + 1), "remove empty groups");
+            for (int k = 0; k < size; k++) {
+                if (row >= qid.length)
+                    throw new ModelworkException("The query file's group sizes add up to more than the " + t.rowCount()
+                            + " rows of the data", queryFile + ":" + (ln + 1) + " (data " + dataRef + ")",
+                            "the sizes must sum to the data's row count; check that the query file belongs to this data file");
+                qid[row++] = query;
+            }
+            query++;
+        }
+        if (row != qid.length)
+            throw new ModelworkException("The query file's group sizes add up to " + row + ", but the data has "
+                    + qid.length + " rows", queryFile + " (data " + dataRef + ")",
+                    "the sizes must sum to the data's row count; check that the query file belongs to this data file");
+        t.addColumns(IntColumn.create("qid", qid));
+        return true;
     }
 
     private static Path resolve(Path base, String ref) {
@@ -142,7 +198,15 @@ public final class Attach {
     }
 
     static Dataset.Task inferTask(Args args, Schema schema, Table table, String target) {
-        if (args.has("task")) return args.getEnum("task", Dataset.Task.class, null);
+        if (args.has("task")) {
+            Dataset.Task t = args.getEnum("task", Dataset.Task.class, null);
+            if (t == Dataset.Task.RANKING && schema.single(Role.GROUP).isEmpty())
+                throw new ModelworkException("A ranking dataset needs a query id column", "attach_dataset task=ranking",
+                        "add group=<query id column>, or a libsvm file with a .query file next to it");
+            return t;
+        }
+        if (schema.single(Role.GROUP).isPresent() && schema.has("qid") && schema.field("qid").role() == Role.GROUP)
+            return Dataset.Task.RANKING;
         FieldType tt = schema.field(target).type();
         if (tt != FieldType.NUMERIC) return Dataset.Task.CLASSIFICATION;
         double[] y = Dataset.numeric(table, target, "target");
@@ -165,7 +229,7 @@ public final class Attach {
         o.put("message", message);
     }
 
-    static void validate(Dataset ds, ArrayNode issues, double imbalanceThreshold, String where) {
+    static void validate(Dataset ds, ArrayNode issues, double imbalanceThreshold, String where, int maxLabel) {
         Table t = ds.table();
         Schema s = ds.schema();
         for (Schema.Field f : s.fields()) {
@@ -203,6 +267,7 @@ public final class Attach {
                             "make the id column unique, or attach without id=" + id);
             }
         }
+        if (ds.task() == Dataset.Task.RANKING) validateRanking(ds, issues, where, maxLabel);
         if (ds.task() == Dataset.Task.CLASSIFICATION) {
             Table bal = classBalance(t, ds.target());
             if (bal.rowCount() < 2)
@@ -214,6 +279,54 @@ public final class Attach {
                         "class imbalance: the smallest class holds %.1f%% of the rows (consider class_weight=balanced)",
                         100 * minShare));
         }
+    }
+
+    static void validateRanking(Dataset ds, ArrayNode issues, String where, int maxLabel) {
+        double[] y = Dataset.numeric(ds.table(), ds.target(), where);
+        for (int i = 0; i < y.length; i++)
+            if (y[i] < 0 || y[i] > maxLabel || y[i] != Math.rint(y[i]))
+                throw new ModelworkException("Relevance label " + y[i] + " is outside 0.." + maxLabel + " or not an integer",
+                        where + ", column '" + ds.target() + "', row " + (i + 1),
+                        "use integer relevance grades 0.." + maxLabel + " (raise max_label= if you need more)");
+        String g = ds.schema().single(Role.GROUP).orElseThrow();
+        Map<String, int[]> q = new LinkedHashMap<>();
+        String[] gs = Dataset.strings(ds.table(), g);
+        for (int i = 0; i < gs.length; i++) {
+            int[] c = q.computeIfAbsent(gs[i], k -> new int[2]);
+            c[0]++;
+            if (y[i] > 0) c[1]++;
+        }
+        long single = q.values().stream().filter(c -> c[0] == 1).count();
+        long noRelevant = q.values().stream().filter(c -> c[1] == 0).count();
+        if (single > 0) issue(issues, "warning", "single_document_query", g, 0, single
+                + " queries have a single document (they carry no ranking signal)");
+        if (noRelevant > 0) issue(issues, "warning", "no_relevant_document", g, 0, noRelevant
+                + " queries have no relevant document (NDCG counts them as 1, as LightGBM does)");
+    }
+
+    /** Query groups: count, documents per query, label distribution, queries without a relevant document. */
+    public static Table queryProfile(Dataset ds) {
+        String g = ds.schema().single(Role.GROUP).orElseThrow();
+        String[] gs = Dataset.strings(ds.table(), g);
+        double[] y = Dataset.numeric(ds.table(), ds.target(), ds.ref());
+        Map<String, int[]> q = new LinkedHashMap<>();
+        TreeMap<Integer, Integer> labels = new TreeMap<>();
+        for (int i = 0; i < gs.length; i++) {
+            int[] c = q.computeIfAbsent(gs[i], k -> new int[2]);
+            c[0]++;
+            if (y[i] > 0) c[1]++;
+            labels.merge((int) y[i], 1, Integer::sum);
+        }
+        IntSummaryStatistics docs = q.values().stream().mapToInt(c -> c[0]).summaryStatistics();
+        Table t = Table.create("Query groups");
+        StringColumn k = StringColumn.create("statistic"), v = StringColumn.create("value");
+        k.append("queries"); v.append(Integer.toString(q.size()));
+        k.append("documents per query (min / mean / max)"); v.append(docs.getMin() + " / " + String.format(Locale.ROOT, "%.1f", docs.getAverage()) + " / " + docs.getMax());
+        k.append("label distribution"); v.append(labels.toString());
+        k.append("queries with no relevant document"); v.append(Long.toString(q.values().stream().filter(c -> c[1] == 0).count()));
+        k.append("queries with a single document"); v.append(Long.toString(q.values().stream().filter(c -> c[0] == 1).count()));
+        t.addColumns(k, v);
+        return t;
     }
 
     public static Table classBalance(Table t, String target) {

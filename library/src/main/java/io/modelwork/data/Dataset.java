@@ -17,7 +17,7 @@ import java.util.*;
  * report. An optional predefined test table (e.g. a separate libsvm test file) travels with it.
  */
 public final class Dataset {
-    public enum Task { REGRESSION, CLASSIFICATION }
+    public enum Task { REGRESSION, CLASSIFICATION, RANKING }
 
     private final String ref;
     private final Table table;

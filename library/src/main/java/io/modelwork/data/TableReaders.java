@@ -49,7 +49,24 @@ public final class TableReaders {
         if (r.endsWith(".arff")) return Format.ARFF;
         if (r.endsWith(".libsvm") || r.endsWith(".svm") || r.contains(".txt.train") || r.contains(".txt.test")
                 || r.endsWith(".svmlight")) return Format.LIBSVM;
+        if (!r.endsWith(".csv") && looksLikeLibsvm(Path.of(ref))) return Format.LIBSVM;
         return Format.CSV;
+    }
+
+    /** True when the first non-empty line reads {@code label index:value ...}. */
+    static boolean looksLikeLibsvm(Path p) {
+        if (!Files.isRegularFile(p)) return false;
+        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                line = line.trim();
+                if (line.isEmpty()) continue;
+                return line.matches("[-+0-9.eE]+(\\s+(qid|\\d+):[^\\s]+)+\\s*(#.*)?");
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
     }
 
     /** Reads a file-based reference, with the column types forced where the schema declares them. */
@@ -90,17 +107,31 @@ public final class TableReaders {
         return m;
     }
 
+    /** Rows read to infer column types before the full read (see {@link #readDelimited}). */
+    static final int TYPE_SAMPLE_ROWS = 20_000;
+
+    /**
+     * Reads CSV/TSV in two passes to keep peak memory near the table's own size: column types are inferred by
+     * Tablesaw on the first {@value #TYPE_SAMPLE_ROWS} rows, then the whole file is read with those types fixed. If a
+     * later value does not fit the sampled type (an integer column holding 1.5 further down, a number column holding
+     * text), the file is read again with inference over every row, which is exact but needs several times more heap.
+     */
     static Table readDelimited(Path p, char sep, Map<String, FieldType> declaredTypes) {
+        Map<String, ColumnType> forced = tablesawTypes(declaredTypes);
         try {
-            CsvReadOptions.Builder b = CsvReadOptions.builder(p.toFile()).separator(sep).header(true).sample(false)
-                    .missingValueIndicator(MISSING).tableName(p.getFileName().toString());
-            Map<String, ColumnType> forced = tablesawTypes(declaredTypes);
+            ColumnType[] sampled = sampleTypes(p, sep, forced);
+            if (sampled != null) {
+                try {
+                    return checkRows(Table.read().usingOptions(options(p, sep).columnTypes(sampled).build()), p);
+                } catch (ModelworkException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // a value further down does not fit the sampled type: fall back to inference over all rows
+                }
+            }
+            CsvReadOptions.Builder b = options(p, sep).sample(false);
             if (!forced.isEmpty()) b.columnTypesPartial(forced);
-            Table t = Table.read().usingOptions(b.build());
-            if (t.rowCount() == 0)
-                throw new ModelworkException("The dataset file has a header but no data rows", p.toString(),
-                        "add data rows below the header");
-            return t;
+            return checkRows(Table.read().usingOptions(b.build()), p);
         } catch (ModelworkException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -108,6 +139,45 @@ public final class TableReaders {
                     + rootMessage(e), p.toString(), "check the separator (format=csv|tsv), the header line and "
                     + "that every row has the same number of fields", e);
         }
+    }
+
+    private static CsvReadOptions.Builder options(Path p, char sep) {
+        return CsvReadOptions.builder(p.toFile()).separator(sep).header(true).missingValueIndicator(MISSING)
+                .tableName(p.getFileName().toString());
+    }
+
+    private static Table checkRows(Table t, Path p) {
+        if (t.rowCount() == 0)
+            throw new ModelworkException("The dataset file has a header but no data rows", p.toString(),
+                    "add data rows below the header");
+        return t;
+    }
+
+    /** Types inferred from the head of the file, or {@code null} when the file is short (then one full read). */
+    private static ColumnType[] sampleTypes(Path p, char sep, Map<String, ColumnType> forced) {
+        StringBuilder head = new StringBuilder();
+        int lines = 0;
+        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null && lines <= TYPE_SAMPLE_ROWS) {
+                head.append(line).append('\n');
+                lines++;
+            }
+            if (line == null) return null;
+        } catch (IOException e) {
+            return null;
+        }
+        CsvReadOptions.Builder b = CsvReadOptions.builder(new StringReader(head.toString())).separator(sep).header(true)
+                .sample(false).missingValueIndicator(MISSING);
+        if (!forced.isEmpty()) b.columnTypesPartial(forced);
+        Table t = Table.read().usingOptions(b.build());
+        ColumnType[] types = new ColumnType[t.columnCount()];
+        for (int i = 0; i < types.length; i++) {
+            ColumnType ct = t.column(i).type();
+            // widen integers: a later row may hold a larger value
+            types[i] = ct == ColumnType.INTEGER || ct == ColumnType.SHORT ? ColumnType.LONG : ct;
+        }
+        return types;
     }
 
     static Table readJdbc(String url, String query) {
@@ -257,7 +327,7 @@ public final class TableReaders {
         if (names.isEmpty() || data.length() == 0)
             throw new ModelworkException("The ARFF file has no attributes or no @data rows", p.toString(),
                     "check the file's header and @data section");
-        String header = String.join(",", names.stream().map(n -> "\"" + n.replace("\"", "\"\"") + "\"").toList());
+        String header = String.join(",", names.stream().map(n -> "'" + n.replace("'", "''") + "'").toList());
         try {
             CsvReadOptions opts = CsvReadOptions.builder(new StringReader(header + "\n" + data))
                     .header(true).sample(false).quoteChar('\'').missingValueIndicator(MISSING)

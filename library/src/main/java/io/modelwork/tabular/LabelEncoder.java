@@ -25,7 +25,7 @@ public final class LabelEncoder {
     }
 
     public static LabelEncoder fit(Dataset ds) {
-        if (ds.task() == Dataset.Task.REGRESSION) return new LabelEncoder(ds.task(), List.of());
+        if (ds.task() != Dataset.Task.CLASSIFICATION) return new LabelEncoder(ds.task(), List.of());
         Column<?> c = ds.table().column(ds.target());
         TreeSet<String> s = new TreeSet<>(LabelEncoder::compareLabels);
         for (int i = 0; i < c.size(); i++) if (!c.isMissing(i)) s.add(Attach.label(c, i));
@@ -45,11 +45,11 @@ public final class LabelEncoder {
 
     public List<String> classes() { return classes; }
 
-    public int numClasses() { return task == Dataset.Task.REGRESSION ? 1 : classes.size(); }
+    public int numClasses() { return task != Dataset.Task.CLASSIFICATION ? 1 : classes.size(); }
 
     public double[] encode(Table t, String target, int[] rows, String source) {
         double[] y = new double[rows.length];
-        if (task == Dataset.Task.REGRESSION) {
+        if (task != Dataset.Task.CLASSIFICATION) {
             double[] all = Dataset.numeric(t, target, source);
             for (int i = 0; i < rows.length; i++) y[i] = all[rows[i]];
             return y;
@@ -70,7 +70,7 @@ public final class LabelEncoder {
         return y;
     }
 
-    public String decode(int k) { return task == Dataset.Task.REGRESSION ? "" : classes.get(k); }
+    public String decode(int k) { return task != Dataset.Task.CLASSIFICATION ? "" : classes.get(k); }
 
     public ObjectNode toJson() {
         ObjectNode o = Json.object();

@@ -222,7 +222,15 @@ public final class Preprocessor {
             w = new double[rows.length];
             for (int i = 0; i < rows.length; i++) w[i] = all[rows[i]];
         }
-        return new Matrix(x, rows.length, cols, y, w, rows.clone(), outputNames.toArray(new String[0]));
+        int[] groups = null;
+        Optional<String> gcol = ds.schema().single(io.modelwork.data.Role.GROUP);
+        if (ds.task() == Dataset.Task.RANKING && gcol.isPresent()) {
+            String[] all = Dataset.strings(t, gcol.get());
+            Map<String, Integer> ids = new HashMap<>();
+            groups = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) groups[i] = ids.computeIfAbsent(String.valueOf(all[rows[i]]), k -> ids.size());
+        }
+        return new Matrix(x, rows.length, cols, y, w, rows.clone(), outputNames.toArray(new String[0]), groups);
     }
 
     public ObjectNode toJson() {

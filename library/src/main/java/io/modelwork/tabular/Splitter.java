@@ -35,7 +35,11 @@ public final class Splitter {
                        List<int[]> folds, String orderColumn) {}
 
     public static Plan split(Dataset ds, Args a, long seed) {
-        Strategy strategy = a.getEnum("strategy", Strategy.class, Strategy.HOLDOUT);
+        boolean ranking = ds.task() == Dataset.Task.RANKING;
+        Strategy strategy = a.getEnum("strategy", Strategy.class, ranking ? Strategy.GROUP : Strategy.HOLDOUT);
+        if (ranking && strategy != Strategy.GROUP)
+            throw new ModelworkException("A ranking dataset is split by query group, never inside a query",
+                    "split strategy=" + strategy.name().toLowerCase(Locale.ROOT), "use strategy=group (the default for ranking)");
         double[] ratios = a.getDoubles("ratios", ds.testTable() != null ? new double[]{0.8, 0.2, 0} : new double[]{0.7, 0.15, 0.15});
         if (ratios.length == 2) ratios = new double[]{ratios[0], ratios[1], 0};
         if (ratios.length != 3 || Arrays.stream(ratios).anyMatch(r -> r < 0) || Math.abs(Arrays.stream(ratios).sum() - 1) > 1e-6)
@@ -117,9 +121,21 @@ public final class Splitter {
             }
             default -> throw new IllegalStateException();
         }
+        if (ranking) plan = sortByQuery(ds, plan);
         checkNoLeakage(ds, plan);
         if (classification) checkClasses(ds, plan);
         return plan;
+    }
+
+    /** Ranking: rows of one query contiguous (LightGBM's group layout), queries in order of first appearance. */
+    static Plan sortByQuery(Dataset ds, Plan p) {
+        String[] g = Dataset.strings(ds.table(), p.orderColumn());
+        Map<String, Integer> first = new HashMap<>();
+        for (int i = 0; i < g.length; i++) first.putIfAbsent(g[i], i);
+        Comparator<Integer> cmp = Comparator.<Integer>comparingInt(r -> first.get(g[r])).thenComparingInt(r -> r);
+        java.util.function.UnaryOperator<int[]> sort = rows -> Arrays.stream(rows).boxed().sorted(cmp).mapToInt(Integer::intValue).toArray();
+        return new Plan(p.strategy(), sort.apply(p.train()), sort.apply(p.validation()), p.externalTest() ? p.test() : sort.apply(p.test()),
+                p.externalTest(), p.folds(), p.orderColumn());
     }
 
     static Comparator<Integer> comparator(Column<?> c) {

@@ -34,6 +34,7 @@ public final class TabularWorkflow implements Workflow {
     /** Accepts every file or JDBC reference (the tabular readers decide whether they can read it). */
     public static final class Factory implements Workflow.Factory {
         @Override public boolean accepts(Args a) { return true; }
+        @Override public int priority() { return -100; }
         @Override public Workflow create(Session s) { return new TabularWorkflow(s); }
     }
 
@@ -82,14 +83,54 @@ public final class TabularWorkflow implements Workflow {
             case EVALUATE -> List.of("sets", "worst", "cv");
             case TUNE -> List.of("strategy", "trials", "space", "metric", "max_budget", "min_budget", "eta", "apply", "threads");
             case BACKTEST -> List.of("windows", "mode", "order", "initial", "psi_alert");
-            case CALIBRATE -> List.of("method", "objective", "target_fpr", "alpha");
+            case CALIBRATE -> List.of("method", "objective", "target_fpr", "alpha", "k");
             case EXPORT -> List.of("target", "formats");
             case REGISTER -> List.of("name", "stage", "tags", "home", "actor");
             default -> List.of();
         };
     }
 
-    private List<String> buildKeys() {
+    /** Valid keys per step without a session (for checking recipes before any work); {@code null} = any. */
+    public static Collection<String> staticKeys(Step step) {
+        return switch (step) {
+            case CONFIGURE -> RunContext.KEYS;
+            case SAVE_CHECKPOINT -> List.of("tag");
+            case RESUME -> List.of("id", "run_dir", "path");
+            case ARTIFACTS, CLOSE -> List.of();
+            case BUILD -> buildKeys();
+            case FIT -> {
+                Set<String> k = new TreeSet<>(buildKeys());
+                k.remove("spec");
+                k.addAll(List.of("rounds", "early_stopping"));
+                yield List.copyOf(k);
+            }
+            default -> new TabularWorkflow(null).keys(step);
+        };
+    }
+
+    private static final Set<String> INT_KEYS = Set.of("rounds", "early_stopping", "trials", "windows", "folds", "seed",
+            "threads", "worst", "max_categories", "retries", "timeout_s", "max_budget", "min_budget", "max_depth", "num_leaves",
+            "min_data_in_leaf", "bagging_freq");
+    private static final Set<String> NUMBER_KEYS = Set.of("alpha", "target_fpr", "initial", "psi_alert", "learning_rate",
+            "subsample", "colsample_bytree", "min_child_weight", "lambda", "feature_fraction", "bagging_fraction", "lambda_l2",
+            "imbalance_threshold");
+    private static final Set<String> BOOL_KEYS = Set.of("apply", "cv", "stratify", "drop_missing_target", "progress");
+
+    /** Checks a value's type for a key (recipes are checked before any work). */
+    public static void checkValue(Step step, String key, Object value, String where) {
+        if (value == null) return;
+        Args a = Args.of(key, value);
+        try {
+            boolean intKey = INT_KEYS.contains(key) || (step == Step.TUNE && key.equals("eta"));
+            if (intKey) a.getLong(key, 0);
+            else if (NUMBER_KEYS.contains(key) || (step != Step.TUNE && key.equals("eta"))) a.getDouble(key, 0);
+            else if (BOOL_KEYS.contains(key)) a.getBool(key, false);
+        } catch (ModelworkException e) {
+            throw new ModelworkException("Wrong type for " + step.key() + "." + key + ": " + e.what(), where, e.fix());
+        }
+    }
+
+    private static List<String> buildKeys() {
         Set<String> k = new TreeSet<>(List.of("spec"));
         for (var e : Providers.all().entrySet()) k.addAll(e.getValue().defaultParams(ModelSpec.parse(e.getKey())).keySet());
         k.addAll(List.of("eval_metric", "gamma", "max_bin", "grow_policy", "max_leaves", "lambda_l1", "min_gain_to_split", "extra_trees"));
@@ -171,7 +212,11 @@ public final class TabularWorkflow implements Workflow {
 
     @Override
     public StepReport build(Args a) {
-        String s = a.getString("spec", dataset.task() == Dataset.Task.REGRESSION ? "regression.xgboost" : "classification.lightgbm");
+        String s = a.getString("spec", switch (dataset.task()) {
+            case REGRESSION -> "regression.xgboost";
+            case RANKING -> "ranking.lightgbm";
+            default -> "classification.lightgbm";
+        });
         ModelSpec ms = ModelSpec.parse(s);
         String expected = dataset.task().name().toLowerCase(Locale.ROOT);
         if (!ms.category().equals(expected))
@@ -288,6 +333,7 @@ public final class TabularWorkflow implements Workflow {
     }
 
     Map<String, Double> metrics(Matrix m, double[][] p) {
+        if (dataset.task() == Dataset.Task.RANKING) return io.modelwork.metrics.RankingMetrics.all(m.groups(), m.y(), col0(p));
         if (dataset.task() == Dataset.Task.REGRESSION) {
             double[] pr = new double[p.length];
             for (int i = 0; i < pr.length; i++) pr[i] = p[i][0];
@@ -337,6 +383,7 @@ public final class TabularWorkflow implements Workflow {
         if (a.getBool("cv", false)) crossValidate(r);
         if (last == null) return r;
         if (dataset.task() == Dataset.Task.REGRESSION) regressionPlots(r, last, lastP, lastName, worst);
+        else if (dataset.task() == Dataset.Task.RANKING) rankingPlots(r, last, lastP, lastName, worst);
         else classificationPlots(r, last, lastP, lastName, worst);
         return r;
     }
@@ -419,6 +466,34 @@ public final class TabularWorkflow implements Workflow {
         r.table(galleryTable("Worst errors (" + set + ")", g));
     }
 
+    private void rankingPlots(StepReport r, Matrix m, double[][] p, String set, int worst) {
+        double[] score = col0(p);
+        int k = model instanceof io.modelwork.provider.lightgbm.LightGbmModel ? Integer.parseInt(String.valueOf(model.params().getOrDefault("eval_at", 3))) : 3;
+        List<int[]> groups = io.modelwork.metrics.RankingMetrics.groups(m.groups());
+        double[] ks = {1, 3, 5, 10}, nd = new double[4], mp = new double[4];
+        Map<String, Double> all = io.modelwork.metrics.RankingMetrics.all(m.groups(), m.y(), score);
+        for (int i = 0; i < 4; i++) { nd[i] = all.get("ndcg@" + (int) ks[i]); mp[i] = all.get("map@" + (int) ks[i]); }
+        r.chart(Chart.line("ndcg_at_k", "NDCG@K and MAP@K (" + set + ")", "K", "score",
+                List.of(Chart.Series.line("NDCG@K", ks, nd), Chart.Series.line("MAP@K", ks, mp))));
+        Integer[] order = new Integer[groups.size()];
+        double[] per = new double[groups.size()];
+        for (int q = 0; q < per.length; q++) { order[q] = q; per[q] = io.modelwork.metrics.RankingMetrics.ndcg(groups.get(q), m.y(), score, k); }
+        Arrays.sort(order, Comparator.comparingDouble(q -> per[q]));
+        List<GalleryItem> g = new ArrayList<>();
+        for (int j = 0; j < Math.min(worst, order.length); j++) {
+            int[] rows = groups.get(order[j]);
+            int best = rows[0];
+            for (int row : rows) if (score[row] > score[best]) best = row;
+            double maxRel = Arrays.stream(rows).mapToDouble(x -> m.y()[x]).max().orElse(0);
+            g.add(GalleryItem.row("query " + m.groups()[rows[0]], "max relevance " + fmt(maxRel),
+                    "top doc relevance " + fmt(m.y()[best]), 1 - per[order[j]],
+                    Map.of("docs", Integer.toString(rows.length), "ndcg@" + k, fmt(per[order[j]]))));
+        }
+        r.gallery(g);
+        r.table(galleryTable("Worst queries by NDCG@" + k + " (" + set + ")", g));
+        r.note("queries without a relevant document count as NDCG = 1 and MAP = 1 (LightGBM's convention); MRR skips them");
+    }
+
     static Table galleryTable(String title, List<GalleryItem> g) {
         Table t = Table.create(title);
         StringColumn id = StringColumn.create("id"), tr = StringColumn.create("truth"), pr = StringColumn.create("prediction"),
@@ -450,8 +525,7 @@ public final class TabularWorkflow implements Workflow {
             try (TabularModel m = freshModel(model.params())) {
                 m.fit(tr, null, new TabularModel.FitConfig(rounds, 0, ctx().seedFor("cv" + f), ctx().threads(), ctx().device()),
                         (it, tot, mm, b) -> { });
-                Map<String, Double> met = dataset.task() == Dataset.Task.REGRESSION
-                        ? RegressionMetrics.all(va.y(), col0(m.predict(va))) : ClassificationMetrics.all(va.intLabels(), m.predict(va));
+                Map<String, Double> met = metrics(va, m.predict(va));
                 met.forEach((k, v) -> per.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
             }
             session.progress().update("evaluate", f + 1, plan.folds().size(), "cross-validation fold " + (f + 1));
@@ -492,7 +566,11 @@ public final class TabularWorkflow implements Workflow {
 
     // ------------------------------------------------------------------ 8 tune
 
-    static final Set<String> MAXIMIZE = Set.of("r2", "accuracy", "roc_auc", "pr_auc", "f1");
+    static final Set<String> MAXIMIZE = Set.of("r2", "accuracy", "roc_auc", "pr_auc", "f1", "mrr");
+
+    static boolean maximize(String metric) {
+        return MAXIMIZE.contains(metric) || metric.startsWith("ndcg@") || metric.startsWith("map@");
+    }
 
     private SearchSpace defaultSpace() {
         if (spec.algorithm().equals("xgboost"))
@@ -506,8 +584,12 @@ public final class TabularWorkflow implements Workflow {
             throw new ModelworkException("tune needs a validation set", "tune", "split with a validation ratio > 0");
         SearchSpace space = a.has("space") ? (a.get("space") instanceof Map<?, ?> mp ? SearchSpace.parse(castMap(mp))
                 : SearchSpace.parse(a.getString("space", ""))) : defaultSpace();
-        String metric = a.getString("metric", dataset.task() == Dataset.Task.REGRESSION ? "rmse" : "log_loss");
-        Direction dir = MAXIMIZE.contains(metric) ? Direction.MAXIMIZE : Direction.MINIMIZE;
+        String metric = a.getString("metric", switch (dataset.task()) {
+            case REGRESSION -> "rmse";
+            case RANKING -> "ndcg@3";
+            default -> "log_loss";
+        });
+        Direction dir = maximize(metric) ? Direction.MAXIMIZE : Direction.MINIMIZE;
         int threads = a.getInt("threads", ctx().threads());
         int maxBudget = a.getInt("max_budget", fitRounds);
         String strategy = a.getString("strategy", "tpe");
@@ -527,18 +609,21 @@ public final class TabularWorkflow implements Workflow {
                         engineThreads, ctx().device()), (it, tot, mm, bst) -> {
                     if (Thread.currentThread().isInterrupted()) throw new ModelworkException("tune interrupted", "tune", "");
                 });
-                return metrics(valid, m.predict(valid)).get(metric);
+                Double v = metrics(valid, m.predict(valid)).get(metric);
+                if (v == null) throw new ModelworkException("Unknown tuning metric '" + metric + "'", "tune metric",
+                        "use one of " + metrics(valid, m.predict(valid)).keySet());
+                return v;
             }
         };
         Progress progress = session.progress();
         int[] count = {0};
-        TuningReport tr = Tuner.run(space, objective, cfg, t -> progress.update("tune", ++count[0],
-                cfg.maxTrials(), "trial " + t.id() + ": " + metric + "=" + t.value()));
+        TuningReport tr = Tuner.run(space, objective, cfg, (t, finished, planned) -> progress.update("tune", finished,
+                planned, "trial " + t.id() + ": " + metric + "=" + t.value()));
         double defaultScore = metrics(valid, predict(valid)).get(metric);
         double bestScore = tr.bestValue();
         boolean better = dir == Direction.MAXIMIZE ? bestScore > defaultScore : bestScore < defaultScore;
         StepReport r = new StepReport("tune", "Tuning (" + strategy + ", " + tr.trials().size() + " trials)");
-        r.body().set("tuning_report", tr.toJson());
+        r.body().set("tuning_report", Json.MAPPER.valueToTree(tr));
         r.body().set("best_config", Json.MAPPER.valueToTree(tr.bestParams()));
         r.body().put("metric", metric);
         r.body().put("default_validation_score", defaultScore);
@@ -564,7 +649,7 @@ public final class TabularWorkflow implements Workflow {
         List<Double> xs = new ArrayList<>(), ys = new ArrayList<>(), best = new ArrayList<>();
         double run = Double.NaN;
         for (Trial tri : tr.trials()) {
-            id.append(tri.id()); ps.append(String.valueOf(tri.params())); st.append(tri.status());
+            id.append(tri.id()); ps.append(String.valueOf(tri.params())); st.append(tri.status().id());
             if (tri.value() == null) val.appendMissing(); else val.append(tri.value());
             secs.append(tri.seconds()); budget.append(tri.budget());
             if (tri.value() != null) {
@@ -590,6 +675,9 @@ public final class TabularWorkflow implements Workflow {
 
     @Override
     public StepReport backtest(Args a) {
+        if (dataset.task() == Dataset.Task.RANKING)
+            throw new ModelworkException("backtest is not defined for ranking here (SPEC lists it as optional)", "backtest",
+                    "skip the backtest step for ranking; evaluate per query instead");
         String order = a.getString("order", dataset.schema().single(Role.TIMESTAMP).orElse(null));
         if (order == null)
             throw new ModelworkException("backtest needs a time order: the dataset has no timestamp column", "backtest",
@@ -632,8 +720,7 @@ public final class TabularWorkflow implements Workflow {
                         (it, tot, mm, b) -> { });
                 Map<String, Double> met;
                 try {
-                    met = dataset.task() == Dataset.Task.REGRESSION ? RegressionMetrics.all(te.y(), col0(m.predict(te)))
-                            : ClassificationMetrics.all(te.intLabels(), m.predict(te));
+                    met = metrics(te, m.predict(te));
                 } catch (ModelworkException e) {
                     met = Map.of(metricName, Double.NaN);
                     r.note("window " + (k + 1) + ": " + e.what());
@@ -683,7 +770,9 @@ public final class TabularWorkflow implements Workflow {
         if (valid == null) throw new ModelworkException("calibrate needs a validation set", "calibrate", "split with a validation ratio > 0");
         StepReport r = new StepReport("calibrate", "Calibration");
         calibration = Json.object();
-        if (dataset.task() == Dataset.Task.REGRESSION) {
+        if (dataset.task() == Dataset.Task.RANKING) {
+            calibrateRankingCutoff(r, a);
+        } else if (dataset.task() == Dataset.Task.REGRESSION) {
             double alpha = a.getDouble("alpha", 0.1);
             double[] pv = col0(model.predict(valid));
             double q = Calibrators.conformalHalfWidth(valid.y(), pv, alpha);
@@ -816,6 +905,38 @@ public final class TabularWorkflow implements Workflow {
         r.body().set("calibration", calibration.deepCopy());
         r.body().put("thresholds_file", file.toString());
         return r;
+    }
+
+    /** cutoff@K: the score above which a document is selected, so that on validation each query selects about K. */
+    private void calibrateRankingCutoff(StepReport r, Args a) {
+        int k = a.getInt("k", 3);
+        double[] sv = col0(model.predict(valid));
+        List<int[]> groups = io.modelwork.metrics.RankingMetrics.groups(valid.groups());
+        double[] kth = new double[groups.size()];
+        for (int q = 0; q < kth.length; q++) {
+            double[] s = Arrays.stream(groups.get(q)).mapToDouble(i -> sv[i]).sorted().toArray();
+            kth[q] = s[Math.max(0, s.length - k)];
+        }
+        Arrays.sort(kth);
+        double cutoff = io.modelwork.data.Attach.quantile(kth, 0.5);
+        calibration.put("method", "cutoff_at_k");
+        calibration.put("k", k);
+        calibration.put("cutoff", cutoff);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("K", k);
+        row.put("score cutoff", fmt(cutoff));
+        for (String set : List.of("validation", "test")) {
+            Matrix m = matrix(set);
+            if (m == null) continue;
+            double[] sc = col0(model.predict(m));
+            int selected = 0, relevant = 0;
+            for (int i = 0; i < sc.length; i++) if (sc[i] > cutoff) { selected++; if (m.y()[i] > 0) relevant++; }
+            int nq = io.modelwork.metrics.RankingMetrics.groups(m.groups()).size();
+            ObjectNode o = calibration.putObject("selection_" + set);
+            o.put("documents_per_query", (double) selected / nq).put("precision", selected == 0 ? 0 : (double) relevant / selected);
+            row.put(set + ": selected per query / precision", fmt(o.get("documents_per_query").asDouble()) + " / " + fmt(o.get("precision").asDouble()));
+        }
+        r.table(kv("Score cutoff for top-" + k + " selection", row));
     }
 
     static Map<String, Object> jsonMap(ObjectNode o) {

@@ -41,7 +41,7 @@ public final class LightGbmTrees {
     private LightGbmTrees() {}
 
     private static final Set<String> IDENTITY_OBJECTIVES = Set.of("regression", "regression_l2", "l2", "mse",
-            "regression_l1", "l1", "mae", "huber", "fair", "quantile", "mape");
+            "regression_l1", "l1", "mae", "huber", "fair", "quantile", "mape", "lambdarank", "rank_xendcg");
 
     private static final int CATEGORICAL_MASK = 1;
     private static final int DEFAULT_LEFT_MASK = 2;

@@ -42,10 +42,17 @@ public final class LightGbmModel implements TabularModel {
     @Override public String nativeExtension() { return "txt"; }
 
     @Override public String fitMetric() {
+        if (task == Dataset.Task.RANKING) return "ndcg@" + evalAt();
         return task == Dataset.Task.REGRESSION ? "l2" : numClasses == 2 ? "binary_logloss" : "multi_logloss";
     }
 
+    int evalAt() { return Integer.parseInt(String.valueOf(params.getOrDefault("eval_at", 3))); }
+
+    /** NDCG is maximised; losses are minimised. */
+    boolean maximize() { return task == Dataset.Task.RANKING; }
+
     private String objective() {
+        if (task == Dataset.Task.RANKING) return "lambdarank";
         return task == Dataset.Task.REGRESSION ? "regression" : numClasses == 2 ? "binary" : "multiclass";
     }
 
@@ -53,7 +60,7 @@ public final class LightGbmModel implements TabularModel {
         StringBuilder sb = new StringBuilder();
         sb.append("objective=").append(objective());
         if (task == Dataset.Task.CLASSIFICATION && numClasses > 2) sb.append(" num_class=").append(numClasses);
-        sb.append(" metric=").append(fitMetric());
+        sb.append(" metric=").append(task == Dataset.Task.RANKING ? "ndcg" : fitMetric());
         for (var e : params.entrySet()) {
             if (e.getKey().equals("class_weight")) continue;
             sb.append(' ').append(e.getKey()).append('=').append(e.getValue());
@@ -104,6 +111,7 @@ public final class LightGbmModel implements TabularModel {
         float[] y = new float[m.rows()];
         for (int i = 0; i < y.length; i++) y[i] = (float) m.y()[i];
         d.setField("label", y);
+        if (m.groups() != null) d.setField("group", m.groupSizes());
         if (weights != null) {
             float[] w = new float[weights.length];
             for (int i = 0; i < w.length; i++) w[i] = (float) weights[i];
@@ -127,7 +135,7 @@ public final class LightGbmModel implements TabularModel {
             b = LGBMBooster.create(dtrain, p);
             if (dvalid != null) b.addValidData(dvalid);
             List<Iteration> history = new ArrayList<>();
-            int best = -1, since = 0;
+            int best = -1, since = 0, savedBest = -1;
             double bestScore = Double.POSITIVE_INFINITY;
             for (int it = 0; it < cfg.rounds(); it++) {
                 boolean finished = b.updateOneIter();
@@ -135,15 +143,19 @@ public final class LightGbmModel implements TabularModel {
                 double va = dvalid == null ? Double.NaN : b.getEval(1)[0];
                 history.add(new Iteration(it, tr, va));
                 double score = dvalid == null ? tr : va;
+                if (maximize()) score = -score;
                 boolean improved = score < bestScore - 1e-12;
                 if (improved) { bestScore = score; best = it; since = 0; } else since++;
                 Map<String, Double> m = new LinkedHashMap<>();
                 m.put("train_" + fitMetric(), tr);
                 if (dvalid != null) m.put("valid_" + fitMetric(), va);
                 listener.onIteration(it, cfg.rounds(), m, improved);
-                if (improved && (it % 10 == 0 || it < 10))
-                    listener.onBest(it, b.saveModelToString(0, it + 1, LGBMBooster.FeatureImportanceType.GAIN)
+                // refresh the best-iteration checkpoint every 50 rounds (saving at every improvement is quadratic)
+                if (it % 50 == 49 && best != savedBest) {
+                    listener.onBest(best, b.saveModelToString(0, best + 1, LGBMBooster.FeatureImportanceType.GAIN)
                             .getBytes(StandardCharsets.UTF_8));
+                    savedBest = best;
+                }
                 if (finished) { notes.add("LightGBM stopped at iteration " + it + ": no further splits"); break; }
                 if (cfg.earlyStopping() > 0 && dvalid != null && since >= cfg.earlyStopping()) {
                     notes.add("early stopping at iteration " + it + " (no improvement for " + cfg.earlyStopping() + " rounds)");
@@ -154,7 +166,9 @@ public final class LightGbmModel implements TabularModel {
             listener.onBest(best, model.getBytes(StandardCharsets.UTF_8));
             if (booster != null) booster.close();
             booster = LGBMBooster.loadModelFromString(model);
-            return new FitResult(fitMetric(), history, best, bestScore, (System.nanoTime() - start) / 1e9, "cpu", notes);
+            modelText = model;
+            return new FitResult(fitMetric(), history, best, maximize() ? -bestScore : bestScore,
+                    (System.nanoTime() - start) / 1e9, "cpu", notes);
         } catch (LGBMException e) {
             throw new ModelworkException("LightGBM failed: " + e.getMessage(), "fit (" + spec + ")",
                     "check the hyper-parameters " + params, e);
@@ -167,6 +181,13 @@ public final class LightGbmModel implements TabularModel {
         }
     }
 
+    private String modelText;
+
+    private String modelText() {
+        if (modelText == null) modelText = new String(saveNative(), StandardCharsets.UTF_8);
+        return modelText;
+    }
+
     private LGBMBooster booster() {
         if (booster == null) throw new ModelworkException("The model has not been fitted", spec.toString(), "run fit first");
         return booster;
@@ -175,10 +196,12 @@ public final class LightGbmModel implements TabularModel {
     @Override
     public double[][] predict(Matrix x) {
         try {
-            double[] p = booster().predictForMat(x.x(), x.rows(), x.cols(), true, PredictionType.C_API_PREDICT_NORMAL, "");
+            double[] p = task == Dataset.Task.CLASSIFICATION && numClasses > 2
+                    ? NativePredict.predict(modelText(), x.x(), x.rows(), x.cols(), numClasses)
+                    : booster().predictForMat(x.x(), x.rows(), x.cols(), true, PredictionType.C_API_PREDICT_NORMAL, "");
             double[][] out = new double[x.rows()][];
             for (int i = 0; i < out.length; i++) {
-                if (task == Dataset.Task.REGRESSION) out[i] = new double[]{p[i]};
+                if (task != Dataset.Task.CLASSIFICATION) out[i] = new double[]{p[i]};
                 else if (numClasses == 2) out[i] = new double[]{1 - p[i], p[i]};
                 else out[i] = Arrays.copyOfRange(p, i * numClasses, (i + 1) * numClasses);
             }
@@ -197,7 +220,8 @@ public final class LightGbmModel implements TabularModel {
     public void loadNative(byte[] bytes) {
         try {
             if (booster != null) booster.close();
-            booster = LGBMBooster.loadModelFromString(new String(bytes, StandardCharsets.UTF_8));
+            modelText = new String(bytes, StandardCharsets.UTF_8);
+            booster = LGBMBooster.loadModelFromString(modelText);
         } catch (Exception e) {
             throw new ModelworkException("Cannot load the LightGBM model: " + e.getMessage(), "model.txt",
                     "the file is damaged or not a LightGBM text model; restore it from the checkpoint", e);

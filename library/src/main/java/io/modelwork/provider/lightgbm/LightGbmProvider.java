@@ -11,7 +11,7 @@ import java.util.*;
 
 /** {@code classification.lightgbm} (binary and multiclass, class weights) and {@code regression.lightgbm}. */
 public final class LightGbmProvider implements TaskProvider {
-    @Override public List<String> specs() { return List.of("classification.lightgbm", "regression.lightgbm"); }
+    @Override public List<String> specs() { return List.of("classification.lightgbm", "regression.lightgbm", "ranking.lightgbm"); }
 
     @Override public String describe(String spec) { return spec + ": LightGBM gradient-boosted trees (lightgbm4j)"; }
 
@@ -27,12 +27,17 @@ public final class LightGbmProvider implements TaskProvider {
         p.put("lambda_l2", 0.0);
         p.put("max_depth", -1);
         if (spec.category().equals("classification")) p.put("class_weight", "none");
+        if (spec.category().equals("ranking")) { p.put("eval_at", 3); p.put("min_data_in_leaf", 50); }
         return p;
     }
 
     @Override
     public Model build(ModelSpec spec, Args args, BuildContext ctx) {
-        Dataset.Task task = spec.category().equals("regression") ? Dataset.Task.REGRESSION : Dataset.Task.CLASSIFICATION;
+        Dataset.Task task = switch (spec.category()) {
+            case "regression" -> Dataset.Task.REGRESSION;
+            case "ranking" -> Dataset.Task.RANKING;
+            default -> Dataset.Task.CLASSIFICATION;
+        };
         Map<String, Object> p = new LinkedHashMap<>(defaultParams(spec));
         for (String k : args.keys()) {
             if (!p.containsKey(k) && !List.of("lambda_l1", "min_gain_to_split", "max_bin", "extra_trees").contains(k))

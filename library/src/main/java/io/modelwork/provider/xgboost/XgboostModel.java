@@ -100,9 +100,8 @@ public final class XgboostModel implements TabularModel {
             DMatrix[] sets = dvalid == null ? new DMatrix[]{dtrain} : new DMatrix[]{dtrain, dvalid};
             String[] names = dvalid == null ? new String[]{"train"} : new String[]{"train", "valid"};
             List<Iteration> history = new ArrayList<>();
-            int best = -1;
+            int best = -1, savedBest = -1;
             double bestScore = Double.POSITIVE_INFINITY;
-            byte[] bestBytes = null;
             int since = 0;
             for (int it = 0; it < cfg.rounds(); it++) {
                 if (!(startedOnGpu && it == 0)) b.update(dtrain, it);
@@ -114,19 +113,24 @@ public final class XgboostModel implements TabularModel {
                 if (improved) {
                     bestScore = score;
                     best = it;
-                    bestBytes = b.toByteArray("json");
                     since = 0;
                 } else since++;
                 Map<String, Double> m = new LinkedHashMap<>();
                 m.put("train_" + fitMetric(), tr);
                 if (dvalid != null) m.put("valid_" + fitMetric(), va);
                 listener.onIteration(it, cfg.rounds(), m, improved);
-                if (improved) listener.onBest(it, bestBytes);
+                // the best-iteration checkpoint is refreshed every 50 rounds (serialising every improvement is quadratic)
+                if (it % 50 == 49 && best != savedBest) {
+                    listener.onBest(best, trim(b.toByteArray("json"), best + 1));
+                    savedBest = best;
+                }
                 if (cfg.earlyStopping() > 0 && dvalid != null && since >= cfg.earlyStopping()) {
                     notes.add("early stopping at iteration " + it + " (no improvement for " + cfg.earlyStopping() + " rounds)");
                     break;
                 }
             }
+            byte[] bestBytes = trim(b.toByteArray("json"), best + 1);
+            listener.onBest(best, bestBytes);
             b.dispose();
             if (booster != null) booster.dispose();
             try {
@@ -142,6 +146,31 @@ public final class XgboostModel implements TabularModel {
         } finally {
             if (dtrain != null) dtrain.dispose();
             if (dvalid != null) dvalid.dispose();
+        }
+    }
+
+    /**
+     * Keeps the first {@code iterations} boosting rounds of an XGBoost JSON model (trees, tree_info, num_trees and
+     * iteration_indptr), i.e. the model as it was at that iteration. XGBoost4J exposes no slicing call.
+     */
+    static byte[] trim(byte[] json, int iterations) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode root =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) io.modelwork.core.Json.MAPPER.readTree(json);
+            var model = (com.fasterxml.jackson.databind.node.ObjectNode) root.get("learner").get("gradient_booster").get("model");
+            var indptr = (com.fasterxml.jackson.databind.node.ArrayNode) model.get("iteration_indptr");
+            if (indptr == null || iterations >= indptr.size() - 1) return json;
+            int keep = indptr.get(iterations).asInt();
+            var trees = (com.fasterxml.jackson.databind.node.ArrayNode) model.get("trees");
+            var info = (com.fasterxml.jackson.databind.node.ArrayNode) model.get("tree_info");
+            while (trees.size() > keep) trees.remove(trees.size() - 1);
+            while (info.size() > keep) info.remove(info.size() - 1);
+            while (indptr.size() > iterations + 1) indptr.remove(indptr.size() - 1);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) model.get("gbtree_model_param")).put("num_trees", Integer.toString(keep));
+            return io.modelwork.core.Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsBytes(root);
+        } catch (java.io.IOException e) {
+            throw new ModelworkException("Cannot trim the XGBoost model: " + e.getMessage(), "fit", "report this");
         }
     }
 

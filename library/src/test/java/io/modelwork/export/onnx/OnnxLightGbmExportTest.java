@@ -45,44 +45,10 @@ class OnnxLightGbmExportTest {
      * outputs}. This calls LightGBM's C API directly: lightgbm4j 4.1.0-1's {@code predictForMat} allocates an output
      * buffer of {@code 2 * rows} doubles, which a multiclass model (K > 2 values per row) overruns, crashing the JVM.
      */
-    static double[] predict(String model, Data d) throws Exception {
-        LGBMBooster.loadNative();
-        SWIGTYPE_p_p_void handle = lightgbmlib.new_voidpp();
-        SWIGTYPE_p_int iterations = lightgbmlib.new_intp();
-        SWIGTYPE_p_float data = lightgbmlib.new_floatArray(d.rows() * (long) d.cols());
-        SWIGTYPE_p_long_long outLen = lightgbmlib.new_int64_tp();
-        SWIGTYPE_p_double out = null;
-        try {
-            check(lightgbmlib.LGBM_BoosterLoadModelFromString(model, iterations, handle));
-            SWIGTYPE_p_void booster = lightgbmlib.voidpp_value(handle);
-            try {
-                float[] flat = d.flat();
-                for (int i = 0; i < flat.length; i++) lightgbmlib.floatArray_setitem(data, i, flat[i]);
-                Matcher m = Pattern.compile("(?m)^num_class=(\\d+)$").matcher(model);
-                int perRow = m.find() ? Integer.parseInt(m.group(1)) : 1;
-                out = lightgbmlib.new_doubleArray((long) d.rows() * perRow);
-                check(lightgbmlib.LGBM_BoosterPredictForMat(booster, lightgbmlib.float_to_voidp_ptr(data),
-                        lightgbmlibConstants.C_API_DTYPE_FLOAT32, d.rows(), d.cols(), 1,
-                        lightgbmlibConstants.C_API_PREDICT_NORMAL, 0, -1, "", outLen, out));
-                long n = lightgbmlib.int64_tp_value(outLen);
-                assertEquals((long) d.rows() * perRow, n, "LightGBM output length");
-                double[] result = new double[(int) n];
-                for (int i = 0; i < n; i++) result[i] = lightgbmlib.doubleArray_getitem(out, i);
-                return result;
-            } finally {
-                lightgbmlib.LGBM_BoosterFree(booster);
-            }
-        } finally {
-            lightgbmlib.delete_voidpp(handle);
-            lightgbmlib.delete_intp(iterations);
-            lightgbmlib.delete_floatArray(data);
-            lightgbmlib.delete_int64_tp(outLen);
-            if (out != null) lightgbmlib.delete_doubleArray(out);
-        }
-    }
-
-    private static void check(int rc) {
-        if (rc != 0) throw new IllegalStateException("LightGBM: " + lightgbmlib.LGBM_GetLastError());
+    static double[] predict(String model, Data d) {
+        Matcher m = Pattern.compile("(?m)^num_class=(\\d+)$").matcher(model);
+        int perRow = m.find() ? Integer.parseInt(m.group(1)) : 1;
+        return io.modelwork.provider.lightgbm.NativePredict.predict(model, d.flat(), d.rows(), d.cols(), perRow);
     }
 
     /** Asserts that the model has splits with missing type NaN and with missing type None, so both routes are tested. */

@@ -1,0 +1,160 @@
+package io.modelwork.recipe;
+
+import io.modelwork.core.Args;
+import io.modelwork.core.ModelworkException;
+import io.modelwork.core.Session;
+import io.modelwork.core.Step;
+import io.modelwork.report.StepReport;
+import io.modelwork.tabular.TabularWorkflow;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.*;
+
+/**
+ * A recipe: the 15 steps as a YAML (or JSON) document whose top-level keys are the step names in snake_case, each
+ * holding that step's arguments, the same keys as the magics and the Java {@link Args}. The whole recipe is checked
+ * before any work (unknown step, unknown key, wrong value type, missing data file), with errors that name the key
+ * and the line. Steps run in lifecycle order whatever their order in the file; left-out steps are skipped where
+ * SPEC.md allows it (tune, backtest, calibrate, save_checkpoint, export, register, artifacts) and run with defaults
+ * otherwise (configure, prepare_data, split, build, fit, evaluate).
+ */
+public final class Recipe {
+    private final LinkedHashMap<Step, Args> steps;
+    private final String source;
+
+    private Recipe(LinkedHashMap<Step, Args> steps, String source) {
+        this.steps = steps;
+        this.source = source;
+    }
+
+    static final Set<Step> DEFAULTED = EnumSet.of(Step.CONFIGURE, Step.PREPARE_DATA, Step.SPLIT, Step.BUILD, Step.FIT, Step.EVALUATE);
+    static final List<Step> ORDER = List.of(Step.CONFIGURE, Step.RESUME, Step.ATTACH_DATASET, Step.PREPARE_DATA, Step.SPLIT,
+            Step.BUILD, Step.FIT, Step.EVALUATE, Step.TUNE, Step.BACKTEST, Step.CALIBRATE, Step.SAVE_CHECKPOINT,
+            Step.EXPORT, Step.REGISTER, Step.ARTIFACTS, Step.CLOSE);
+
+    public static Recipe load(Path file) {
+        if (!Files.isRegularFile(file))
+            throw new ModelworkException("The recipe file does not exist", file.toString(), "check the path");
+        try {
+            return parse(Files.readString(file), file.toString(), file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new ModelworkException("Cannot read the recipe: " + e.getMessage(), file.toString(), "check the file");
+        }
+    }
+
+    /** Parses and checks a recipe; relative data paths resolve against {@code baseDir} (may be null). */
+    public static Recipe parse(String text, String source, Path baseDir) {
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+        } catch (RuntimeException e) {
+            throw new ModelworkException("The recipe is not valid YAML/JSON: " + e.getMessage().replace('\n', ' '), source,
+                    "fix the syntax at the line shown");
+        }
+        if (root == null) throw new ModelworkException("The recipe is empty", source, "add at least attach_dataset: {path: ..., target: ...}");
+        if (!(root instanceof MappingNode map))
+            throw new ModelworkException("The recipe must be a mapping of step names to arguments", source + ":" + line(root),
+                    "write e.g. 'fit: {rounds: 300}' at the top level");
+        LinkedHashMap<Step, Args> steps = new LinkedHashMap<>();
+        Map<Step, Integer> lines = new HashMap<>();
+        Map<?, ?> plain = new Yaml(new LoaderOptions()).load(text);
+        for (NodeTuple t : map.getValue()) {
+            String key = ((ScalarNode) t.getKeyNode()).getValue();
+            int ln = line(t.getKeyNode());
+            Step step;
+            try {
+                step = Step.of(key);
+            } catch (ModelworkException e) {
+                throw new ModelworkException("Unknown step '" + key + "' in the recipe", source + ":" + ln, e.fix());
+            }
+            Object value = plain.get(key);
+            Map<String, Object> args = new LinkedHashMap<>();
+            if (value instanceof Map<?, ?> m) m.forEach((k, v) -> args.put(String.valueOf(k), v));
+            else if (value != null && !(value instanceof Boolean b && b))
+                throw new ModelworkException("The arguments of step '" + key + "' must be a mapping", source + ":" + ln,
+                        "write '" + key + ": {key: value, ...}' (or leave it empty for defaults)");
+            steps.put(step, Args.from(args));
+            lines.put(step, ln);
+            // check keys and value types now, before any work
+            if (t.getValueNode() instanceof MappingNode am)
+                for (NodeTuple at : am.getValue()) {
+                    String ak = ((ScalarNode) at.getKeyNode()).getValue();
+                    Collection<String> valid = TabularWorkflow.staticKeys(step);
+                    if (valid != null && !valid.contains(ak))
+                        throw new ModelworkException("Unknown key '" + ak + "' in step " + step.key(), source + ":" + line(at.getKeyNode()),
+                                "valid keys for " + step.key() + ": " + new TreeSet<>(valid));
+                    TabularWorkflow.checkValue(step, ak, args.get(ak), source + ":" + line(at.getValueNode()));
+                }
+        }
+        if (!steps.containsKey(Step.ATTACH_DATASET) && !steps.containsKey(Step.RESUME))
+            throw new ModelworkException("The recipe has no attach_dataset step", source,
+                    "add attach_dataset: {path: data.csv, target: <column>}");
+        Args attach = steps.get(Step.ATTACH_DATASET);
+        if (attach != null) {
+            String p = attach.getString("path", null);
+            if (p == null)
+                throw new ModelworkException("attach_dataset needs a path", source + ":" + lines.get(Step.ATTACH_DATASET),
+                        "add path: data.csv (or a jdbc: URL with query)");
+            if (!p.startsWith("jdbc:")) {
+                Path dp = baseDir == null || Path.of(p).isAbsolute() ? Path.of(p) : baseDir.resolve(p).normalize();
+                if (!Files.exists(dp))
+                    throw new ModelworkException("The data file does not exist: " + dp, source + ":" + lines.get(Step.ATTACH_DATASET),
+                            "fix attach_dataset.path (relative paths resolve against the recipe's folder)");
+                attach = attach.with("path", dp.toString());
+                if (attach.has("test_path")) {
+                    String tp = attach.getString("test_path", null);
+                    Path tpp = baseDir == null || Path.of(tp).isAbsolute() ? Path.of(tp) : baseDir.resolve(tp).normalize();
+                    attach = attach.with("test_path", tpp.toString());
+                }
+                steps.put(Step.ATTACH_DATASET, attach);
+            }
+        }
+        return new Recipe(steps, source);
+    }
+
+    private static int line(Node n) { return n.getStartMark().getLine() + 1; }
+
+    public Map<Step, Args> steps() { return Collections.unmodifiableMap(steps); }
+
+    /** Runs the recipe in the given session; {@code runDir} (nullable) overrides configure.run_dir. */
+    public List<StepReport> run(Session session, Path runDir) {
+        List<StepReport> out = new ArrayList<>();
+        for (Step s : ORDER) {
+            Args a = steps.get(s);
+            if (a == null && !DEFAULTED.contains(s)) continue;
+            if (a == null) a = Args.empty();
+            if (s == Step.CONFIGURE && runDir != null) a = a.with("run_dir", runDir.toString());
+            if (s == Step.CONFIGURE && steps.containsKey(Step.RESUME)) continue;
+            if (s == Step.RESUME && runDir != null && !a.has("run_dir") && !a.has("path")) a = a.with("run_dir", runDir.toString());
+            if (steps.containsKey(Step.RESUME) && s.number() <= Step.FIT.number() && s != Step.RESUME && !steps.containsKey(s)) continue;
+            if (s == Step.CLOSE) { session.close(); break; }
+            out.add(session.run(s, a));
+        }
+        session.close();
+        return out;
+    }
+
+    /** Runs YAML text in a session (the kernel's {@code %%recipe}). */
+    public static List<StepReport> run(Session session, String yamlText) {
+        Recipe r = parse(yamlText, "%%recipe cell", Path.of("").toAbsolutePath());
+        List<StepReport> out = new ArrayList<>();
+        for (Step s : ORDER) {
+            Args a = r.steps.get(s);
+            if (a == null) continue;
+            if (s == Step.CLOSE) { session.close(); break; }
+            out.add(session.run(s, a));
+        }
+        return out;
+    }
+
+    public String source() { return source; }
+}
