@@ -13,6 +13,19 @@ import unittest
 from jupyter_client.manager import start_new_kernel
 
 KERNEL = os.environ.get("MODELWORK_KERNEL_NAME", "modelwork")
+
+
+def data_dir():
+    """MODELWORK_ASSETS/data, else shared/data found upwards from here (as io.modelwork.core.Assets does)."""
+    if os.environ.get("MODELWORK_ASSETS"):
+        return os.path.join(os.environ["MODELWORK_ASSETS"], "data")
+    d = os.path.dirname(os.path.abspath(__file__))
+    while d != os.path.dirname(d):
+        for cand in (os.path.join(d, "shared", "data"), os.path.join(os.path.dirname(d), "shared", "data")):
+            if os.path.isdir(cand):
+                return cand
+        d = os.path.dirname(d)
+    raise unittest.SkipTest("no shared/data folder")
 TIMEOUT = 120
 
 
@@ -173,6 +186,26 @@ class KernelBehaviour(unittest.TestCase):
         reply, outputs = self.run_cell("%configure sed=1")
         self.assertEqual(reply["ename"], "ModelworkException")
         self.assertIn("seed", self.traceback(outputs))
+
+    def test_recipe_cell_magic_and_session_from_java(self):
+        data = os.path.join(data_dir(), "regression/modeldata_concrete.csv")
+        reply, outputs = self.run_cell(
+            "%%recipe\n"
+            "configure: {seed: 1, threads: 1}\n"
+            "attach_dataset: {path: '" + data + "', target: compressive_strength}\n"
+            "prepare_data: {}\n"
+            "split: {}\n"
+            "build: {spec: regression.xgboost, max_depth: 3}\n"
+            "fit: {rounds: 30}\n", timeout=600)
+        self.assertEqual(reply["status"], "ok", self.traceback(outputs))
+        steps = [m["content"]["data"]["application/json"]["step"] for m in outputs
+                 if "application/json" in m["content"].get("data", {})]
+        self.assertEqual(steps[:6], ["configure", "attach_dataset", "prepare_data", "split", "build", "fit"])
+        reply, outputs = self.run_cell("session().hasRun(Step.FIT)")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "true")
+        reply, outputs = self.run_cell("%close")
+        self.assertEqual(reply["status"], "ok")
 
     def test_stdin(self):
         reply, outputs = self.run_cell('String name = readLine("name? ");\n"hello " + name', stdin="Ada")

@@ -4,9 +4,8 @@ import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.core.Progress;
 import io.modelwork.core.Session;
+import io.modelwork.recipe.Recipe;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,11 +20,9 @@ import java.util.Map;
  * <p>Arguments are parsed with {@link Args#parse(String)}; the session's steps check the keys, so a mistyped key gives
  * a {@link ModelworkException} listing the valid ones.
  *
- * <p>{@code %%recipe} reaches {@code io.modelwork.recipe.Recipe.run(Session, String)} by reflection, so this module
- * builds before the recipe runner exists; it says so when it is missing.
+ * <p>{@code %%recipe} runs {@link Recipe#run(Session, String)} on the same session.
  */
 public final class Magics implements MagicSet {
-    static final String RECIPE_CLASS = "io.modelwork.recipe.Recipe";
 
     /** magic name → Session method (taking Args), with one line of help. */
     static final Map<String, String[]> STEPS = new LinkedHashMap<>();
@@ -140,20 +137,17 @@ public final class Magics implements MagicSet {
     public static Object recipe(String line, String yaml) {
         if (yaml == null || yaml.isBlank())
             throw new ModelworkException("%%recipe needs a YAML recipe in the cell", "%%recipe",
-                    "put the recipe below the %%recipe line, e.g. steps: [{configure: {seed: 42}}, ...]");
-        Class<?> recipe;
-        try {
-            recipe = Class.forName(RECIPE_CLASS);
-        } catch (ClassNotFoundException e) {
-            throw new ModelworkException("The recipe runner is not in this build", RECIPE_CLASS,
-                    "build the library with io.modelwork.recipe.Recipe");
-        }
+                    "put the recipe below the %%recipe line, e.g. configure: {seed: 42} on one line, attach_dataset: ... on the next");
+        if (line != null && !line.isBlank())
+            throw new ModelworkException("%%recipe takes no arguments on its line", "%%recipe " + line.trim(),
+                    "put every step and its keys in the cell body");
         Session s = session();
-        Method m = find(recipe, "run", Session.class, String.class);
         try {
-            return m.invoke(null, s, yaml);
-        } catch (ReflectiveOperationException e) {
-            throw rethrow(e);
+            return Recipe.run(s, yaml);
+        } finally {
+            synchronized (LOCK) {
+                if (session == s && s.isClosed()) session = null; // the recipe had a close step
+            }
         }
     }
 
@@ -191,23 +185,4 @@ public final class Magics implements MagicSet {
         return h;
     }
 
-    // ---- reflection helpers -------------------------------------------------------------------------------------
-
-    private static Method find(Class<?> c, String name, Class<?>... types) {
-        try {
-            return c.getMethod(name, types);
-        } catch (NoSuchMethodException e) {
-            List<String> have = new ArrayList<>();
-            for (Method m : c.getMethods()) if (m.getName().equals(name)) have.add(m.toString());
-            throw new ModelworkException("This build's " + c.getSimpleName() + " has no method " + name,
-                    c.getName() + "." + name, have.isEmpty() ? "update the library" : "found only " + have);
-        }
-    }
-
-    private static RuntimeException rethrow(ReflectiveOperationException e) {
-        Throwable t = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error err) throw err;
-        return new RuntimeException(t);
-    }
 }

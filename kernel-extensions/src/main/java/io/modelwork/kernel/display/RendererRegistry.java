@@ -50,11 +50,18 @@ public final class RendererRegistry {
 
     /**
      * Renders {@code value}: a {@link DisplayData} passes through unchanged (it is already a bundle); a value with a
-     * renderer gets its bundles; anything else becomes {@code text/plain} of {@code String.valueOf}.
+     * renderer gets its bundles; a non-empty collection whose elements all have renderers gets their bundles in
+     * order; anything else becomes {@code text/plain} of {@code String.valueOf}.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public List<DisplayData> render(Object value) {
         if (value instanceof DisplayData d) return List.of(d);
+        if (value instanceof java.util.Collection<?> c && !c.isEmpty() && c.stream().allMatch(v -> v != null && find(v.getClass()) != null)) {
+            // e.g. the step reports of %%recipe: each element's bundles, in order
+            List<DisplayData> out = new ArrayList<>();
+            for (Object v : c) out.addAll(render(v));
+            return out;
+        }
         if (value != null) {
             Renderer r = find(value.getClass());
             if (r != null) {
