@@ -207,6 +207,15 @@ class KernelBehaviour(unittest.TestCase):
         reply, outputs = self.run_cell("%close")
         self.assertEqual(reply["status"], "ok")
 
+    def test_zz_restart_gives_a_fresh_kernel(self):
+        self.run_cell("int beforeRestart = 1;")
+        self.km.restart_kernel(now=False)
+        self.kc.wait_for_ready(timeout=TIMEOUT)
+        reply, outputs = self.run_cell("beforeRestart")
+        self.assertEqual(reply["status"], "error", "state is gone after a restart")
+        reply, _ = self.run_cell("1 + 2")
+        self.assertEqual(reply["status"], "ok")
+
     def test_stdin(self):
         reply, outputs = self.run_cell('String name = readLine("name? ");\n"hello " + name', stdin="Ada")
         self.assertEqual(reply["status"], "ok", reply)
