@@ -2,6 +2,7 @@ package io.modelwork.data;
 
 import io.modelwork.core.ModelworkException;
 import tech.tablesaw.api.*;
+import tech.tablesaw.columns.Column;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
 import java.io.BufferedReader;
@@ -150,6 +151,20 @@ public final class TableReaders {
         if (t.rowCount() == 0)
             throw new ModelworkException("The dataset file has a header but no data rows", p.toString(),
                     "add data rows below the header");
+        return compact(t);
+    }
+
+    /**
+     * Replaces each numeric column by an exact-size copy: the reader's growable arrays keep up to 2× slack, which
+     * would double the table's footprint for its whole life. One column is copied at a time.
+     */
+    static Table compact(Table t) {
+        for (int i = 0; i < t.columnCount(); i++) {
+            Column<?> c = t.column(i);
+            if (c instanceof DoubleColumn d) t.replaceColumn(i, DoubleColumn.create(d.name(), d.asDoubleArray()));
+            else if (c instanceof LongColumn l) t.replaceColumn(i, LongColumn.create(l.name(), l.asLongArray()));
+            else if (c instanceof IntColumn n) t.replaceColumn(i, IntColumn.create(n.name(), n.asIntArray()));
+        }
         return t;
     }
 
