@@ -2,6 +2,8 @@ package io.modelwork.data;
 
 import io.modelwork.core.ModelworkException;
 import tech.tablesaw.api.*;
+import tech.tablesaw.columns.Column;
+import tech.tablesaw.columns.numbers.LongColumnType;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
 import java.io.BufferedReader;
@@ -122,6 +124,13 @@ public final class TableReaders {
             ColumnType[] sampled = sampleTypes(p, sep, forced);
             if (sampled != null) {
                 try {
+                    Table chunked;
+                    try {
+                        chunked = readChunked(p, sep, sampled);
+                    } catch (IOException e) {
+                        throw new ModelworkException("Cannot read " + p + ": " + e.getMessage(), p.toString(), "check the file");
+                    }
+                    if (chunked != null) return checkRows(chunked, p);
                     return checkRows(Table.read().usingOptions(options(p, sep).columnTypes(sampled).build()), p);
                 } catch (ModelworkException e) {
                     throw e;
@@ -150,8 +159,103 @@ public final class TableReaders {
         if (t.rowCount() == 0)
             throw new ModelworkException("The dataset file has a header but no data rows", p.toString(),
                     "add data rows below the header");
+        return compact(t);
+    }
+
+    /**
+     * Replaces each numeric column by an exact-size copy: the reader's growable arrays keep up to 2× slack, which
+     * would double the table's footprint for its whole life. One column is copied at a time.
+     */
+    static Table compact(Table t) {
+        for (int i = 0; i < t.columnCount(); i++) {
+            Column<?> c = t.column(i);
+            if (c instanceof DoubleColumn d) t.replaceColumn(i, DoubleColumn.create(d.name(), d.asDoubleArray()));
+            else if (c instanceof LongColumn l) t.replaceColumn(i, LongColumn.create(l.name(), l.asLongArray()));
+            else if (c instanceof IntColumn n) t.replaceColumn(i, IntColumn.create(n.name(), n.asIntArray()));
+        }
         return t;
     }
+
+    /** Rows per chunk of {@link #readChunked}. */
+    static final int CHUNK_ROWS = 10_000;
+
+    /**
+     * Reads a large delimited file in chunks of {@value #CHUNK_ROWS} rows, each parsed by Tablesaw with the sampled
+     * types, copying numeric values into arrays sized from a line count up front, so that peak memory stays near the
+     * final table's size (Tablesaw's own reader grows every column's array as it goes, several times the data at the
+     * peak). Returns {@code null} when the file has quoted fields spanning lines (then one Tablesaw read is used).
+     */
+    static Table readChunked(Path p, char sep, ColumnType[] types) throws IOException {
+        long lines = 0;
+        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            String line;
+            boolean header = true;
+            while ((line = r.readLine()) != null) {
+                if (line.indexOf('"') >= 0 && (line.chars().filter(ch -> ch == '"').count() % 2) != 0) return null;
+                if (header) { header = false; continue; }
+                if (!line.isEmpty()) lines++;
+            }
+        }
+        if (lines > Integer.MAX_VALUE - 16) return null;
+        int cap = (int) lines;
+        Object[] arrays = new Object[types.length];
+        for (int c = 0; c < types.length; c++) {
+            if (types[c] == ColumnType.DOUBLE) arrays[c] = new double[cap];
+            else if (types[c] == ColumnType.LONG) arrays[c] = new long[cap];
+        }
+        Column<?>[] others = new Column<?>[types.length];
+        String[] names = null;
+        int row = 0;
+        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            String header = r.readLine();
+            StringBuilder chunk = new StringBuilder(header).append('\n');
+            int inChunk = 0;
+            String line;
+            while (true) {
+                line = r.readLine();
+                if (line != null && !line.isEmpty()) { chunk.append(line).append('\n'); inChunk++; }
+                if (inChunk == CHUNK_ROWS || (line == null && inChunk > 0)) {
+                    Table part = Table.read().usingOptions(CsvReadOptions.builder(new java.io.CharArrayReader(chars(chunk)))
+                            .separator(sep).header(true).missingValueIndicator(MISSING).columnTypes(types).build());
+                    if (names == null) names = part.columnNames().toArray(new String[0]);
+                    for (int c = 0; c < types.length; c++) {
+                        Column<?> pc = part.column(c);
+                        if (arrays[c] instanceof double[] a) {
+                            DoubleColumn dc = (DoubleColumn) pc;
+                            for (int i = 0; i < dc.size(); i++) a[row + i] = dc.isMissing(i) ? Double.NaN : dc.getDouble(i);
+                        } else if (arrays[c] instanceof long[] a) {
+                            LongColumn lc = (LongColumn) pc;
+                            for (int i = 0; i < lc.size(); i++) a[row + i] = lc.isMissing(i) ? LongColumnType.missingValueIndicator() : lc.getLong(i);
+                        } else if (others[c] == null) others[c] = pc.copy();
+                        else appendColumn(others[c], pc);
+                    }
+                    row += part.rowCount();
+                    chunk.setLength(0);
+                    chunk.append(header).append('\n');
+                    inChunk = 0;
+                }
+                if (line == null) break;
+            }
+        }
+        if (names == null) return null;
+        Table result = Table.create(p.getFileName().toString());
+        for (int c = 0; c < types.length; c++) {
+            if (arrays[c] instanceof double[] a) result.addColumns(DoubleColumn.create(names[c], row == a.length ? a : java.util.Arrays.copyOf(a, row)));
+            else if (arrays[c] instanceof long[] a) result.addColumns(LongColumn.create(names[c], row == a.length ? a : java.util.Arrays.copyOf(a, row)));
+            else result.addColumns(others[c]);
+            arrays[c] = null;
+        }
+        return result;
+    }
+
+    private static char[] chars(StringBuilder sb) {
+        char[] c = new char[sb.length()];
+        sb.getChars(0, c.length, c, 0);
+        return c;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void appendColumn(Column target, Column part) { target.append(part); }
 
     /** Types inferred from the head of the file, or {@code null} when the file is short (then one full read). */
     private static ColumnType[] sampleTypes(Path p, char sep, Map<String, ColumnType> forced) {

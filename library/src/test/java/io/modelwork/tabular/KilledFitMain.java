@@ -19,7 +19,7 @@ public final class KilledFitMain {
 
     static final long SEED = 11;
     static final Args BUILD = Args.of("spec", "regression.xgboost", "max_depth", 4, "eta", 0.1);
-    static final Args FIT = Args.of("rounds", 150, "early_stopping", 150);
+    static final Args FIT = Args.of("rounds", 400, "early_stopping", 400);
 
     static Session prepared(Path runsRoot, Path runDir, Path data) {
         Session s = Session.create(runsRoot);

@@ -136,6 +136,7 @@ public final class LightGbmModel implements TabularModel {
             if (dvalid != null) b.addValidData(dvalid);
             List<Iteration> history = new ArrayList<>();
             int best = -1, since = 0, savedBest = -1;
+            long lastSave = System.nanoTime();
             double bestScore = Double.POSITIVE_INFINITY;
             for (int it = 0; it < cfg.rounds(); it++) {
                 boolean finished = b.updateOneIter();
@@ -150,8 +151,9 @@ public final class LightGbmModel implements TabularModel {
                 m.put("train_" + fitMetric(), tr);
                 if (dvalid != null) m.put("valid_" + fitMetric(), va);
                 listener.onIteration(it, cfg.rounds(), m, improved);
-                // refresh the best-iteration checkpoint every 50 rounds (saving at every improvement is quadratic)
-                if (it % 50 == 49 && best != savedBest) {
+                // refresh the best-iteration checkpoint at most every 5 s (saving at every improvement is quadratic)
+                if (best != savedBest && System.nanoTime() - lastSave > 5_000_000_000L) {
+                    lastSave = System.nanoTime();
                     listener.onBest(best, b.saveModelToString(0, best + 1, LGBMBooster.FeatureImportanceType.GAIN)
                             .getBytes(StandardCharsets.UTF_8));
                     savedBest = best;

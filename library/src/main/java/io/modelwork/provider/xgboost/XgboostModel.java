@@ -101,6 +101,7 @@ public final class XgboostModel implements TabularModel {
             String[] names = dvalid == null ? new String[]{"train"} : new String[]{"train", "valid"};
             List<Iteration> history = new ArrayList<>();
             int best = -1, savedBest = -1;
+            long lastSave = System.nanoTime();
             double bestScore = Double.POSITIVE_INFINITY;
             int since = 0;
             for (int it = 0; it < cfg.rounds(); it++) {
@@ -119,17 +120,18 @@ public final class XgboostModel implements TabularModel {
                 m.put("train_" + fitMetric(), tr);
                 if (dvalid != null) m.put("valid_" + fitMetric(), va);
                 listener.onIteration(it, cfg.rounds(), m, improved);
-                // the best-iteration checkpoint is refreshed every 50 rounds (serialising every improvement is quadratic)
-                if (it % 50 == 49 && best != savedBest) {
+                // the best-iteration checkpoint is refreshed at most every 5 s (serialising every improvement is quadratic)
+                if (best != savedBest && System.nanoTime() - lastSave > 5_000_000_000L) {
                     listener.onBest(best, trim(b.toByteArray("json"), best + 1));
                     savedBest = best;
+                    lastSave = System.nanoTime();
                 }
                 if (cfg.earlyStopping() > 0 && dvalid != null && since >= cfg.earlyStopping()) {
                     notes.add("early stopping at iteration " + it + " (no improvement for " + cfg.earlyStopping() + " rounds)");
                     break;
                 }
             }
-            byte[] bestBytes = trim(b.toByteArray("json"), best + 1);
+            byte[] bestBytes = best + 1 == history.size() ? b.toByteArray("json") : trim(b.toByteArray("json"), best + 1);
             listener.onBest(best, bestBytes);
             b.dispose();
             if (booster != null) booster.dispose();
