@@ -103,6 +103,17 @@ public final class OptimizationWorkflow implements Workflow {
         };
     }
 
+    /** Valid keys per step without a session (the recipe runner checks recipes before any work). */
+    public static Collection<String> staticKeys(Step step) {
+        return switch (step) {
+            case CONFIGURE -> RunContext.KEYS;
+            case SAVE_CHECKPOINT -> List.of("tag");
+            case RESUME -> List.of("id", "run_dir", "path");
+            case ARTIFACTS, CLOSE -> List.of();
+            default -> new OptimizationWorkflow(null).keys(step);
+        };
+    }
+
     // ------------------------------------------------------------------ 2 attach
 
     @Override

@@ -12,6 +12,10 @@ import java.util.*;
  * Parsers for the instance formats of the optimization family: TSPLIB 95 ({@code .tsp} and CVRP {@code .vrp}),
  * Solomon VRPTW text, JSPLIB job-shop text, and LP/MPS (through the OR-Tools model builder's importers).
  *
+ * <p>LP files are read by OR-Tools' LP importer, which takes its own lp_solve-like syntax
+ * ({@code max: 3 x + 2 y; c1: x + y <= 4; 0 <= x <= 1; int x;}), not CPLEX LP; MPS (fixed or free) is read as is.
+ * export writes both CPLEX LP and MPS; the MPS re-imports.
+ *
  * <p>TSPLIB distances follow Reinelt's "TSPLIB 95" report exactly: {@code nint(x) = (int)(x + 0.5)} for EUC_2D,
  * MAN_2D and MAX_2D, the pseudo-Euclidean rule for ATT, {@code ceil} for CEIL_2D, and for GEO the TSPLIB FAQ reading
  * (degrees truncated: {@code deg = (int) x}, {@code PI = 3.141592}, {@code RRR = 6378.388},
@@ -370,7 +374,9 @@ public final class Readers {
         boolean ok = format.equals("lp") ? mb.importFromLpFile(path.toString()) : mb.importFromMpsFile(path.toString());
         if (!ok)
             throw new ModelworkException("OR-Tools could not parse this " + format.toUpperCase(Locale.ROOT) + " file", path.toString(),
-                    "check the syntax (" + (format.equals("lp") ? "CPLEX LP format" : "fixed or free MPS") + "), or the format= argument");
+                    format.equals("lp") ? "OR-Tools 9.14 reads LP in its own lp_solve-like syntax ('max: 3 x + 2 y; c1: x + y <= 4; 0 <= x <= 1; int x;'),"
+                            + " not CPLEX LP: convert a CPLEX LP file to MPS (e.g. glpsol --lp in.lp --wfreemps out.mps) and attach that"
+                            : "check the MPS syntax (fixed or free MPS), or the format= argument");
         int ints = 0;
         for (int i = 0; i < mb.numVariables(); i++) if (mb.varFromIndex(i).getIntegrality()) ints++;
         String name = path.getFileName().toString().replaceAll("\\.[^.]*$", "");
