@@ -368,10 +368,19 @@ public final class Readers {
 
     // ------------------------------------------------------------------ LP / MPS
 
+    /** The file's text (OR-Tools 9.14's importFromLpFile fails on files its importFromLpString accepts). */
+    static String text(Path path) {
+        try {
+            return Files.readString(path, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new ModelworkException("Cannot read " + path + ": " + e.getMessage(), path.toString(), "check the file");
+        }
+    }
+
     static Problem readMip(Path path, String format) {
         OrTools.load();
         var mb = new com.google.ortools.modelbuilder.ModelBuilder();
-        boolean ok = format.equals("lp") ? mb.importFromLpFile(path.toString()) : mb.importFromMpsFile(path.toString());
+        boolean ok = format.equals("lp") ? mb.importFromLpString(text(path)) : mb.importFromMpsString(text(path));
         if (!ok)
             throw new ModelworkException("OR-Tools could not parse this " + format.toUpperCase(Locale.ROOT) + " file", path.toString(),
                     format.equals("lp") ? "OR-Tools 9.14 reads LP in its own lp_solve-like syntax ('max: 3 x + 2 y; c1: x + y <= 4; 0 <= x <= 1; int x;'),"

@@ -290,7 +290,7 @@ final class Solvers {
     static ModelBuilder mipModel(Problem.Mip m) {
         OrTools.load();
         ModelBuilder mb = new ModelBuilder();
-        boolean ok = m.format().equals("lp") ? mb.importFromLpFile(m.file().toString()) : mb.importFromMpsFile(m.file().toString());
+        boolean ok = m.format().equals("lp") ? mb.importFromLpString(Readers.text(m.file())) : mb.importFromMpsString(Readers.text(m.file()));
         if (!ok) throw new ModelworkException("OR-Tools could not parse " + m.file(), m.file().toString(), "check the file");
         return mb;
     }
