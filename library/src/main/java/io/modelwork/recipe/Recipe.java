@@ -5,6 +5,7 @@ import io.modelwork.core.ModelworkException;
 import io.modelwork.core.Session;
 import io.modelwork.core.Step;
 import io.modelwork.report.StepReport;
+import io.modelwork.optimization.OptimizationWorkflow;
 import io.modelwork.tabular.TabularWorkflow;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -67,6 +68,7 @@ public final class Recipe {
         LinkedHashMap<Step, Args> steps = new LinkedHashMap<>();
         Map<Step, Integer> lines = new HashMap<>();
         Map<?, ?> plain = new Yaml(new LoaderOptions()).load(text);
+        boolean optimization = optimizationRecipe(plain, baseDir);
         for (NodeTuple t : map.getValue()) {
             String key = ((ScalarNode) t.getKeyNode()).getValue();
             int ln = line(t.getKeyNode());
@@ -88,11 +90,11 @@ public final class Recipe {
             if (t.getValueNode() instanceof MappingNode am)
                 for (NodeTuple at : am.getValue()) {
                     String ak = ((ScalarNode) at.getKeyNode()).getValue();
-                    Collection<String> valid = TabularWorkflow.staticKeys(step);
+                    Collection<String> valid = optimization ? OptimizationWorkflow.staticKeys(step) : TabularWorkflow.staticKeys(step);
                     if (valid != null && !valid.contains(ak))
                         throw new ModelworkException("Unknown key '" + ak + "' in step " + step.key(), source + ":" + line(at.getKeyNode()),
                                 "valid keys for " + step.key() + ": " + new TreeSet<>(valid));
-                    TabularWorkflow.checkValue(step, ak, args.get(ak), source + ":" + line(at.getValueNode()));
+                    if (!optimization) TabularWorkflow.checkValue(step, ak, args.get(ak), source + ":" + line(at.getValueNode()));
                 }
         }
         if (!steps.containsKey(Step.ATTACH_DATASET) && !steps.containsKey(Step.RESUME))
@@ -119,6 +121,16 @@ public final class Recipe {
             }
         }
         return new Recipe(steps, source);
+    }
+
+    /** True when attach_dataset names an optimization instance (TSPLIB, Solomon, JSPLIB, LP/MPS): its keys differ. */
+    private static boolean optimizationRecipe(Map<?, ?> plain, Path baseDir) {
+        if (plain == null || !(plain.get("attach_dataset") instanceof Map<?, ?> m)) return false;
+        Map<String, Object> a = new LinkedHashMap<>();
+        m.forEach((k, v) -> a.put(String.valueOf(k), v));
+        Object p = a.get("path");
+        if (p != null && baseDir != null && !Path.of(String.valueOf(p)).isAbsolute()) a.put("path", baseDir.resolve(String.valueOf(p)).normalize().toString());
+        return new OptimizationWorkflow.Factory().accepts(Args.from(a));
     }
 
     private static int line(Node n) { return n.getStartMark().getLine() + 1; }

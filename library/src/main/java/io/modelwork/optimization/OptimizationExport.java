@@ -1,0 +1,223 @@
+package io.modelwork.optimization;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.ortools.constraintsolver.main;
+import io.modelwork.core.*;
+import io.modelwork.registry.ModelRegistry;
+import io.modelwork.registry.ModelVersion;
+import io.modelwork.report.StepReport;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.*;
+import java.util.stream.Stream;
+
+/**
+ * Steps 12-14 for optimization: the bundle (the model as LP + MPS for MIPs, CP-SAT proto text for job-shop, the
+ * scaled integer data + routing search parameters for routing; the solution JSON, the solver log, metrics, the
+ * instance fingerprint, requirements and a SHA-256 manifest), written in a staging folder and published with one
+ * rename; registration in the model registry; the artifact map.
+ */
+final class OptimizationExport {
+    private OptimizationExport() {}
+
+    static Path export(OptimizationWorkflow w, Path target) {
+        if (Files.exists(target))
+            throw new ModelworkException("The export target already exists", target.toString(),
+                    "choose a new target=... (bundles are immutable once written) or delete the old one");
+        Path staging = target.resolveSibling("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        Problem p = w.problem();
+        Solution s = w.best();
+        try {
+            AtomicFiles.deleteTree(staging);
+            Files.createDirectories(staging);
+            List<String> modelFiles = new ArrayList<>();
+            if (p instanceof Problem.Mip) {
+                Files.writeString(staging.resolve("model.lp"), w.mipModel().exportToLpString(false));
+                Files.writeString(staging.resolve("model.mps"), w.mipModel().exportToMpsString(false));
+                modelFiles.add("model.lp");
+                modelFiles.add("model.mps");
+            } else if (p instanceof Problem.JobShop j) {
+                Solvers.JobShopModel jm = Solvers.jobShopModel(j);
+                Files.writeString(staging.resolve("model.cpsat.pbtxt"), jm.model().model().toString());
+                modelFiles.add("model.cpsat.pbtxt");
+            } else {
+                Files.writeString(staging.resolve("model.json"), Json.write(routingModel(w)));
+                Solvers.Params pr = w.params(Args.empty());
+                Files.writeString(staging.resolve("search_parameters.pbtxt"), main.defaultRoutingSearchParameters().toBuilder()
+                        .setTimeLimit(com.google.protobuf.Duration.newBuilder().setSeconds((long) pr.timeLimit())).build().toString()
+                        + "# first_solution: " + (pr.firstSolution() == null ? "default of the spec" : pr.firstSolution())
+                        + ", metaheuristic: " + (pr.metaheuristic() == null ? "guided_local_search" : pr.metaheuristic()) + "\n");
+                modelFiles.add("model.json");
+                modelFiles.add("search_parameters.pbtxt");
+            }
+            ObjectNode sol = s == null ? Json.object().put("status", "none") : s.toJson();
+            sol.put("instance", p.name());
+            sol.put("spec", w.spec());
+            if (w.lastCheck() != null) {
+                sol.put("validated_objective", w.lastCheck().objective());
+                sol.put("violations", w.lastCheck().violations());
+            }
+            Files.writeString(staging.resolve("solution.json"), Json.write(sol));
+            Files.writeString(staging.resolve("solver.log"), s == null || s.log() == null ? "" : s.log());
+            ObjectNode metrics = Json.object();
+            w.session().report(Step.EVALUATE).ifPresent(ev -> metrics.set("metrics", ev.body().get("metrics")));
+            metrics.put("model", w.spec());
+            Files.writeString(staging.resolve("metrics.json"), Json.write(metrics));
+            if (w.calibrationJson() != null) Files.writeString(staging.resolve("calibration.json"), Json.write(w.calibrationJson()));
+            Files.writeString(staging.resolve("data_fingerprint.txt"), w.fingerprint() + "  " + w.file().getFileName() + "\n");
+            Path log = w.session().context().log().file();
+            if (Files.exists(log)) Files.copy(log, staging.resolve("training_log.jsonl"));
+            Files.writeString(staging.resolve("requirements.txt"), "# exact runtime dependencies of this bundle\njava>=17\n"
+                    + "io.modelwork:modelwork-library:0.1.0-SNAPSHOT\ncom.google.ortools:ortools-java:" + OrTools.version() + "\n");
+            ObjectNode sig = Json.object();
+            sig.put("model", w.spec());
+            sig.put("task", "optimization");
+            sig.put("instance_format", p.format());
+            sig.set("model_files", Json.MAPPER.valueToTree(modelFiles));
+            sig.put("scale", w.scaling().factor());
+            sig.put("precision", w.scaling().precision());
+            Files.writeString(staging.resolve("signature.json"), Json.write(sig));
+            ObjectNode manifest = manifest(staging, w);
+            Files.writeString(staging.resolve("artifact_manifest.json"), Json.write(manifest));
+            AtomicFiles.publishDirectory(staging, target);
+            return target;
+        } catch (IOException e) {
+            AtomicFiles.deleteTree(staging);
+            throw new ModelworkException("Cannot write the export bundle: " + e.getMessage(), target.toString(), "check free disk space and permissions");
+        } catch (RuntimeException e) {
+            AtomicFiles.deleteTree(staging);
+            throw e;
+        }
+    }
+
+    /** The integer data the routing model is built from (so the solve can be reproduced without the source file). */
+    static ObjectNode routingModel(OptimizationWorkflow w) {
+        Scaling sc = w.scaling();
+        ObjectNode o = Json.object();
+        o.put("format", "modelwork.routing/1");
+        o.put("spec", w.spec());
+        o.put("scale", sc.factor());
+        o.put("precision", sc.precision());
+        o.set("arc_cost", Json.MAPPER.valueToTree(sc.cost()));
+        if (w.problem() instanceof Problem.Vrptw v) {
+            Solvers.Params pr = w.params(Args.empty());
+            o.put("vehicles", pr.vehicles() > 0 ? pr.vehicles() : v.vehicles());
+            o.put("capacity", sc.capacity());
+            o.set("demand", Json.MAPPER.valueToTree(sc.demand()));
+            if (v.hasTimeWindows()) {
+                o.set("travel_time", Json.MAPPER.valueToTree(sc.travel()));
+                o.set("service_time", Json.MAPPER.valueToTree(sc.service()));
+                o.set("window_open", Json.MAPPER.valueToTree(sc.ready()));
+                o.set("window_close", Json.MAPPER.valueToTree(sc.due()));
+            }
+        } else o.put("vehicles", 1);
+        o.put("depot", 0);
+        return o;
+    }
+
+    static ObjectNode manifest(Path dir, OptimizationWorkflow w) throws IOException {
+        ObjectNode m = Json.object();
+        m.put("format", "modelwork.bundle/1");
+        m.put("model", w.spec());
+        m.put("engine", "OR-Tools " + OrTools.version());
+        m.put("data_fingerprint", w.fingerprint());
+        ArrayNode files = m.putArray("files");
+        List<Path> list;
+        try (Stream<Path> s = Files.list(dir)) { list = s.filter(Files::isRegularFile).sorted().toList(); }
+        long total = 0;
+        for (Path p : list) {
+            long size = Files.size(p);
+            total += size;
+            files.addObject().put("path", p.getFileName().toString()).put("sha256", Session.sha256(p)).put("size", size);
+        }
+        m.put("total_bytes", total);
+        return m;
+    }
+
+    static StepReport register(OptimizationWorkflow w, Args a) {
+        Path exportDir = w.exportDir();
+        if (exportDir == null || !Files.isDirectory(exportDir))
+            throw new ModelworkException("Nothing exported to register", "register", "run export first");
+        String stem = w.problem().name().replaceAll("[^A-Za-z0-9._-]", "_");
+        String name = a.getString("name", stem + "-" + w.spec().substring(w.spec().lastIndexOf('.') + 1));
+        Path home = a.has("home") ? Path.of(a.getString("home", null)) : ModelRegistry.defaultHome();
+        Map<String, String> tags = new LinkedHashMap<>();
+        a.getMap("tags").forEach((k, v) -> tags.put(k, String.valueOf(v)));
+        tags.putIfAbsent("spec", w.spec());
+        tags.putIfAbsent("data_fingerprint", w.fingerprint());
+        if (w.lastCheck() != null) {
+            tags.putIfAbsent("objective", String.valueOf(w.lastCheck().objective()));
+            tags.putIfAbsent("violations", String.valueOf(w.lastCheck().violations()));
+        }
+        if (w.solution() != null) tags.putIfAbsent("status", w.solution().status());
+        String actor = a.getString("actor", System.getProperty("user.name", "unknown"));
+        try (ModelRegistry reg = ModelRegistry.open(home)) {
+            ModelVersion v = reg.register(name, exportDir, a.getString("stage", "none"), tags, actor);
+            StepReport r = new StepReport("register", "Registered " + v.modelId());
+            r.body().put("model_id", v.modelId());
+            r.body().set("model_version", v.toJson());
+            r.body().put("registry", home.toString());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("model_id", v.modelId());
+            row.put("stage", v.stage().toString().toLowerCase(Locale.ROOT));
+            row.put("content id", v.contentId());
+            row.put("files", v.manifest().size());
+            row.put("registry", home);
+            row.putAll(tags);
+            r.table(OptimizationWorkflow.kv("Registry entry", row));
+            r.note("refer to it by its key: " + v.modelId());
+            return r;
+        }
+    }
+
+    static StepReport artifacts(OptimizationWorkflow w, ObjectNode registered) {
+        RunContext c = w.session().context();
+        Map<String, Object> m = new LinkedHashMap<>();
+        Path e = w.exportDir();
+        if (e != null) {
+            try (Stream<Path> s = Files.list(e)) {
+                s.filter(Files::isRegularFile).sorted().forEach(p -> {
+                    String f = p.getFileName().toString();
+                    String key = switch (f) {
+                        case "model.lp" -> "model_lp";
+                        case "model.mps" -> "model_mps";
+                        case "model.cpsat.pbtxt" -> "model_cpsat_proto";
+                        case "model.json" -> "model";
+                        case "solver.log" -> "solver_log";
+                        case "training_log.jsonl" -> "training_log";
+                        case "data_fingerprint.txt" -> "data_fingerprint";
+                        case "requirements.txt" -> "requirements";
+                        case "artifact_manifest.json" -> "artifact_manifest";
+                        default -> f;
+                    };
+                    m.put(key, p);
+                });
+            } catch (IOException ex) {
+                throw new ModelworkException("Cannot list the export", e.toString(), "check the folder");
+            }
+        } else {
+            m.put("training_log", c.log().file());
+            Path t = c.runDir().resolve("artifacts/calibration.json");
+            if (Files.exists(t)) m.put("calibration.json", t);
+        }
+        m.put("reports", c.runDir().resolve("reports"));
+        if (registered != null) m.put("registry_model_id", registered.get("name").asText() + ":" + registered.get("version").asInt());
+        StepReport r = new StepReport("artifacts", "Artifacts");
+        ObjectNode o = r.body().putObject("artifacts");
+        Table t = Table.create("Artifact map");
+        StringColumn k = StringColumn.create("artifact"), p = StringColumn.create("path"), ex = StringColumn.create("exists");
+        m.forEach((key, v) -> {
+            o.put(key, v.toString());
+            k.append(key); p.append(v.toString());
+            ex.append(v instanceof Path path ? (Files.exists(path) ? "yes" : "no") : "");
+        });
+        t.addColumns(k, p, ex);
+        r.table(t);
+        return r;
+    }
+}
