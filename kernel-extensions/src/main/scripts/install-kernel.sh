@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Modelwork Jupyter kernel (name "modelwork", display name "Modelwork (Java)").
 #   install-kernel.sh [--user|--sys-prefix] [--java PATH] [--print]
+#   install-kernel.sh --deps-only [--with-tests]   only install the Debian packages (tests add the protocol test suite)
 # Uses Debian's Jupyter (/usr/bin/jupyter); on Debian, as root, installs the Jupyter packages when missing.
 # JVM flags are chosen for the JDK the kernel runs on (java on PATH, or --java PATH, or $JAVA_HOME/bin/java).
 set -euo pipefail
@@ -8,7 +9,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../../../.." && pwd)"
 lib="$root/kernel-extensions/target/kernel/lib"
 
+deps_only=0; with_tests=0
+for a in "$@"; do
+  case "$a" in --deps-only) deps_only=1 ;; --with-tests) with_tests=1 ;; esac
+done
 need_pkgs=()
+if [ "$with_tests" = 1 ]; then
+  /usr/bin/python3 -c 'import jupyter_kernel_test' 2>/dev/null || need_pkgs+=(python3-jupyter-kernel-test)
+fi
 [ -x /usr/bin/jupyter-kernelspec ] || need_pkgs+=(jupyter-client)
 /usr/bin/python3 -c 'import nbclient' 2>/dev/null || need_pkgs+=(python3-nbclient)
 [ -x /usr/bin/jupyter-nbconvert ] || need_pkgs+=(jupyter-nbconvert)
@@ -23,6 +31,8 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     echo "missing Debian packages: ${need_pkgs[*]} (apt-get install -y ${need_pkgs[*]})" >&2
   fi
 fi
+
+if [ "$deps_only" = 1 ]; then exit 0; fi
 
 if [ ! -f "$lib/modelwork-kernel.jar" ]; then
   echo "building the kernel (mvn -q -pl kernel-extensions -am package -DskipTests)" >&2
