@@ -155,7 +155,10 @@ public final class Recipe {
         return out;
     }
 
-    /** Runs YAML text in a session (the kernel's {@code %%recipe}). */
+    /**
+     * Runs YAML text in an existing session (the kernel's {@code %%recipe}): unlike a headless run, only the steps the
+     * text names are run, in lifecycle order, so a cell can continue a session that earlier cells started.
+     */
     public static List<StepReport> run(Session session, String yamlText) {
         Recipe r = parse(yamlText, "%%recipe cell", Path.of("").toAbsolutePath());
         List<StepReport> out = new ArrayList<>();
