@@ -15,13 +15,31 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     public static void write(Path target, byte[] content) {
+        write(target, content, true);
+    }
+
+    /**
+     * Atomic but not forced to disk: survives a killed process (the rename is atomic and the page cache outlives the
+     * process) but not a power loss. For frequently rewritten, reproducible files (step reports, the best-iteration
+     * checkpoint during fit), where an fsync per write would dominate short steps.
+     */
+    public static void writeFast(Path target, byte[] content) {
+        write(target, content, false);
+    }
+
+    public static void writeStringFast(Path target, String content) {
+        writeFast(target, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void write(Path target, byte[] content, boolean force) {
         try {
             Path dir = target.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
             try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(content));
-                ch.force(true);
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) ch.write(buf);
+                if (force) ch.force(true);
             }
             move(tmp, target);
         } catch (IOException e) {

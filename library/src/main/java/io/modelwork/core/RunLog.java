@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
-/** The structured run log: one JSON object per line (step, arguments, timings, outcome), appended and flushed. */
+/**
+ * The structured run log: one JSON object per line (step, arguments, timings, outcome), appended with one write per
+ * event (so a killed process leaves complete lines; not forced to disk per event).
+ */
 public final class RunLog {
     private final Path file;
 
@@ -23,7 +26,7 @@ public final class RunLog {
         try {
             Files.writeString(file, Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                             .writeValueAsString(event) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the run log " + file, e);
         }

@@ -524,7 +524,7 @@ public final class Session implements AutoCloseable {
         done.put(step, a);
         reports.put(step, r);
         r.body().put("seconds", seconds);
-        AtomicFiles.writeString(context.runDir().resolve("reports").resolve(step.key() + ".json"), Json.write(r.toJson()));
+        AtomicFiles.writeStringFast(context.runDir().resolve("reports").resolve(step.key() + ".json"), Json.write(r.toJson()));
         ObjectNode ev = Json.object();
         ev.put("step", step.key());
         ev.put("event", "end");

@@ -272,8 +272,8 @@ public final class TabularWorkflow implements Workflow {
                 progress.update("fit", it + 1, total, m.toString());
             }
             @Override public void onBest(int it, byte[] nativeModel) {
-                AtomicFiles.write(bestDir.resolve("model." + model.nativeExtension()), nativeModel);
-                AtomicFiles.writeString(bestDir.resolve("best_iteration.txt"), Integer.toString(it));
+                AtomicFiles.writeFast(bestDir.resolve("model." + model.nativeExtension()), nativeModel);
+                AtomicFiles.writeStringFast(bestDir.resolve("best_iteration.txt"), Integer.toString(it));
             }
         });
         fitResult = res;
