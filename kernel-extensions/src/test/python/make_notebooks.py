@@ -106,9 +106,86 @@ CLASSIFICATION = notebook(
         ("15 · close", "Release the session's resources.", "%close"),
     ])
 
+RANKING = notebook(
+    "Ranking: LightGBM LambdaRank on LightGBM's lambdarank example",
+    "Learning to rank documents per query. The libsvm files come with `.query` files that give each query's group "
+    "size; every step keeps a query's documents together.",
+    [
+        ("1 · configure", "Fix the seed and the thread count, so that the run is reproducible.",
+         "%configure seed=42 threads=2"),
+        ("2 · attach_dataset", "Attach the training file and the predefined test file; the profile shows the "
+         "queries, documents per query, the relevance labels and queries without a relevant document.",
+         'session().attachDataset(Args.of(\n    "path", Assets.data("ranking/rank.train").toString(),\n'
+         '    "test_path", Assets.data("ranking/rank.test").toString()))'),
+        ("3 · prepare_data", "Freeze the preprocessing; rows are kept sorted by query, as LambdaRank needs.",
+         "%prepare"),
+        ("4 · split", "Split by query group, so that no query is cut between training and validation.",
+         "%split ratios=0.8,0.2"),
+        ("5 · build", "LambdaRank optimising NDCG@3.", "%build spec=ranking.lightgbm eval_at=3"),
+        ("6 · fit", "Train with early stopping on validation NDCG@3.", "%fit rounds=300 early_stopping=30"),
+        ("7 · evaluate", "NDCG@K and MAP@K for K = 1, 3, 5, 10 and MRR on validation and the test file; the "
+         "worst queries are listed.", "%evaluate"),
+        ("8 · tune", "A small search over leaves, learning rate and regularisation, scored by validation NDCG@3.",
+         "%tune strategy=random trials=4 metric=ndcg@3"),
+        ("9 · backtest", "Ranking data here has no time order, and SPEC lists backtesting as optional for "
+         "ranking: the step is skipped (calling `%backtest` says so).", "%session"),
+        ("10 · calibrate", "Choose the score cutoff that selects about three documents per query (cutoff@K).",
+         "%calibrate k=3"),
+        ("11 · save_checkpoint", "Save a checkpoint of the fitted ranker.",
+         'StepReport ck = session().saveCheckpoint(Args.of("tag", "ranker"));\n'
+         'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
+         'ck'),
+        ("11 · resume", "A fresh session resumes from the checkpoint.",
+         'String runDir = session().context().runDir().toString();\n'
+         'Magics.close("");\n'
+         'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+        ("12 · export", "The bundle: native model, ONNX scorer (checked against the native model), signature.",
+         "%export"),
+        ("13 · register", "Register the ranker.", "%register name=lambdarank-example stage=staging"),
+        ("14 · artifacts", "The standard artifact map.", "%artifacts"),
+        ("15 · close", "Release the session's resources.", "%close"),
+    ])
+
+OPTIMIZATION = notebook(
+    "Optimization: the berlin52 travelling-salesman problem on OR-Tools",
+    "In optimization the steps change meaning: build defines the model (variables, constraints, objective) and fit "
+    "solves it. Every solution is re-checked by an independent validator.",
+    [
+        ("1 · configure", "Seed and threads for the solver.", "%configure seed=42 threads=2"),
+        ("2 · attach_dataset", "Attach the TSPLIB instance; the profile gives its size and the validation report "
+         "any inconsistency.",
+         'session().attachDataset(Args.of("path", Assets.data("optimization/tsplib/berlin52.tsp").toString()))'),
+        ("3 · prepare_data", "Distances as integers (TSPLIB's EUC_2D rounding) and a Held-Karp lower bound.",
+         "%prepare"),
+        ("4 · split", "No train/test split in optimization (scenarios could be given instead).", "%split"),
+        ("5 · build", "The routing model with a first-solution strategy and a local-search metaheuristic.",
+         "%build spec=optimization.routing.tsp first_solution=path_cheapest_arc metaheuristic=guided_local_search"),
+        ("6 · fit", "Solve with a time limit; the progress shows the objective over time.",
+         "%fit time_limit=15 target=7542"),
+        ("7 · evaluate", "Objective, bound, gap to the known optimum 7542, constraint violations recomputed "
+         "independently (zero), objective over time and the route map.", "%evaluate"),
+        ("8 · tune", "Compare search strategies at a fixed short time limit.", "%tune trial_time=1 trials=4"),
+        ("9 · backtest", "Replay the configuration on the scenarios (here the single instance).", "%backtest"),
+        ("10 · calibrate", "The time limit that reaches a 1% gap.", "%calibrate target_gap=0.01 max_time=5"),
+        ("11 · save_checkpoint", "Save the best tour; a resumed search starts from it.",
+         'StepReport ck = session().saveCheckpoint(Args.of("tag", "tour"));\n'
+         'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
+         'ck'),
+        ("11 · resume", "A fresh session resumes from the checkpoint.",
+         'String runDir = session().context().runDir().toString();\n'
+         'Magics.close("");\n'
+         'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+        ("12 · export", "Export the model data, search parameters, the solution and the solver log.", "%export"),
+        ("13 · register", "Register the solved model.", "%register name=berlin52-tsp stage=staging"),
+        ("14 · artifacts", "The standard artifact map.", "%artifacts"),
+        ("15 · close", "Stop the solver and release resources.", "%close"),
+    ])
+
 if __name__ == "__main__":
     out = os.path.join(ROOT, "notebooks")
     os.makedirs(out, exist_ok=True)
     nbformat.write(REGRESSION, os.path.join(out, "regression.ipynb"))
     nbformat.write(CLASSIFICATION, os.path.join(out, "classification.ipynb"))
+    nbformat.write(RANKING, os.path.join(out, "ranking.ipynb"))
+    nbformat.write(OPTIMIZATION, os.path.join(out, "optimization.ipynb"))
     print("wrote", out)

@@ -14,6 +14,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "../../../.."))
 RUN = os.path.join(ROOT, "kernel-extensions/src/main/scripts/run.sh")
 KERNEL = os.environ.get("MODELWORK_KERNEL_NAME")
+NOTEBOOKS = ["regression", "classification", "ranking", "optimization"]
 
 
 def outputs(nb):
@@ -35,8 +36,7 @@ class TemplateNotebooks(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.out = tempfile.mkdtemp(prefix="modelwork-notebooks-")
-        cmd = [RUN, os.path.join(ROOT, "notebooks/regression.ipynb"), os.path.join(ROOT, "notebooks/classification.ipynb"),
-               "--out", cls.out]
+        cmd = [RUN] + [os.path.join(ROOT, "notebooks", n + ".ipynb") for n in NOTEBOOKS] + ["--out", cls.out]
         if KERNEL:
             cmd += ["--kernel", KERNEL]
         cls.run_result = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
@@ -50,15 +50,15 @@ class TemplateNotebooks(unittest.TestCase):
     def test_run_succeeded(self):
         self.assertEqual(self.run_result.returncode, 0, self.run_result.stdout + self.run_result.stderr)
 
-    def check_common(self, nb):
+    def check_common(self, nb, min_tables=5, min_pngs=4):
         errors = [(c.source, o.get("ename"), o.get("evalue")) for c, o in outputs(nb) if o.output_type == "error"]
         self.assertEqual(errors, [])
         code_cells = [c for c in nb.cells if c.cell_type == "code"]
         self.assertTrue(all(c.execution_count for c in code_cells), "every cell ran")
         html = [o["data"]["text/html"] for _, o in outputs(nb) if "text/html" in o.get("data", {})]
-        self.assertTrue(sum("<table" in h for h in html) >= 5, "HTML tables")
+        self.assertTrue(sum("<table" in h for h in html) >= min_tables, "HTML tables")
         pngs = [o for _, o in outputs(nb) if "image/png" in o.get("data", {})]
-        self.assertGreaterEqual(len(pngs), 4, "PNG charts (learning curve, evaluation, tuning, calibration)")
+        self.assertGreaterEqual(len(pngs), min_pngs, "PNG charts (learning curve, evaluation, tuning, calibration)")
         for _, o in outputs(nb):
             if "data" in o:
                 self.assertIn("text/plain", o["data"])
@@ -75,6 +75,20 @@ class TemplateNotebooks(unittest.TestCase):
         self.check_common(nb)
         metrics = step_json(nb, "evaluate")["metrics"]["test"]
         self.assertGreaterEqual(metrics["roc_auc"], 0.97, metrics)
+
+    def test_ranking(self):
+        nb = self.load("ranking")
+        self.check_common(nb, min_pngs=3)
+        metrics = step_json(nb, "evaluate")["metrics"]["test"]
+        self.assertGreater(metrics["ndcg@1"], 0.5674, metrics)
+        self.assertGreater(metrics["ndcg@3"], 0.578, metrics)
+
+    def test_optimization(self):
+        nb = self.load("optimization")
+        self.check_common(nb, min_tables=4, min_pngs=2)
+        metrics = step_json(nb, "evaluate")["metrics"]
+        self.assertEqual(metrics["violations"], 0, metrics)
+        self.assertEqual(metrics["objective"], 7542, "berlin52 reaches its optimum: %s" % metrics)
 
 
 if __name__ == "__main__":
