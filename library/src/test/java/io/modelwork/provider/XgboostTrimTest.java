@@ -28,6 +28,8 @@ class XgboostTrimTest {
             s.split(Args.empty());
             s.build(Args.of("spec", "regression.xgboost", "eta", 0.05, "max_depth", 2));
             var fit = s.fit(Args.of("rounds", 300, "early_stopping", 40));
+            var importance = fit.tables().stream().filter(t -> t.name().startsWith("Feature importance")).findFirst().orElseThrow();
+            assertTrue(importance.doubleColumn("gain").get(0) > 0, importance.print());
             Path best = tmp.resolve("r/checkpoints/fit-best");
             assertTrue(Files.exists(best.resolve("model.json")));
             assertEquals(fit.body().get("best_iteration").asText(), assertDoesNotThrow(() -> Files.readString(best.resolve("best_iteration.txt"))));
