@@ -181,6 +181,46 @@ OPTIMIZATION = notebook(
         ("15 · close", "Stop the solver and release resources.", "%close"),
     ])
 
+FORECASTING = notebook(
+    "Forecasting: AutoARIMA on AirPassengers",
+    "A Java AutoARIMA (Hyndman & Khandakar's stepwise search, exact Kalman-filter likelihood) that makes the same "
+    "choices as R's `forecast::auto.arima`. The last 24 months are held out.",
+    [
+        ("1 · configure", "Seed and threads (series are fitted in parallel).", "%configure seed=42 threads=2"),
+        ("2 · attach_dataset", "Attach the monthly series; the frequency (m = 12) is inferred from the time column, "
+         "the profile shows length, gaps and frequency.",
+         'session().attachDataset(Args.of(\n    "path", Assets.data("forecasting/R_AirPassengers.csv").toString(),\n'
+         '    "time", "time", "value", "value"))'),
+        ("3 · prepare_data", "A log transform (Box-Cox lambda 0) stabilises the growing seasonal swings; "
+         "forecasts are transformed back.", "%prepare lambda=0"),
+        ("4 · split", "Hold out the last 24 months (1959–1960); nothing after 1958-12 is seen in training.",
+         "%split h=24"),
+        ("5 · build", "AutoARIMA with the AICc and the stepwise search, as auto.arima's defaults.",
+         "%build spec=forecasting.autoarima ic=aicc stepwise=true"),
+        ("6 · fit", "Search the orders and fit; R chooses the airline model ARIMA(0,1,1)(0,1,1)[12] here.", "%fit"),
+        ("7 · evaluate", "MAE, RMSE, MAPE, sMAPE and MASE on the hold-out, interval coverage, and the forecast "
+         "with its 80/95% intervals against the actuals.", "%evaluate"),
+        ("8 · tune", "A small grid over the information criterion and the search mode, scored on validation.",
+         "%tune"),
+        ("9 · backtest", "Rolling-origin evaluation: refit on an expanding window, forecast 12 months, three times.",
+         "%backtest mode=expanding windows=3 step=12 horizon=12"),
+        ("10 · calibrate", "Scale the intervals so that backtest coverage meets 95%.",
+         "%calibrate target_coverage=0.95"),
+        ("11 · save_checkpoint", "Save the fitted model.",
+         'StepReport ck = session().saveCheckpoint(Args.of("tag", "fitted"));\n'
+         'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
+         'ck'),
+        ("11 · resume", "A fresh session resumes from the checkpoint.",
+         'String runDir = session().context().runDir().toString();\n'
+         'Magics.close("");\n'
+         'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+        ("12 · export", "The model as JSON (orders, coefficients, state) that reloads and forecasts identically.",
+         "%export"),
+        ("13 · register", "Register the forecaster.", "%register name=airpassengers-arima stage=staging"),
+        ("14 · artifacts", "The standard artifact map.", "%artifacts"),
+        ("15 · close", "Release the session's resources.", "%close"),
+    ])
+
 if __name__ == "__main__":
     out = os.path.join(ROOT, "notebooks")
     os.makedirs(out, exist_ok=True)
@@ -188,4 +228,5 @@ if __name__ == "__main__":
     nbformat.write(CLASSIFICATION, os.path.join(out, "classification.ipynb"))
     nbformat.write(RANKING, os.path.join(out, "ranking.ipynb"))
     nbformat.write(OPTIMIZATION, os.path.join(out, "optimization.ipynb"))
+    nbformat.write(FORECASTING, os.path.join(out, "forecasting.ipynb"))
     print("wrote", out)
