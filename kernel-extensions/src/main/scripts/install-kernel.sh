@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Modelwork Jupyter kernel (name "modelwork", display name "Modelwork (Java)").
 #   install-kernel.sh [--user|--sys-prefix] [--java PATH] [--print]
-#   install-kernel.sh --deps-only [--with-tests]   only install the Debian packages (tests add the protocol test suite)
+#   install-kernel.sh --deps-only [--with-tests]   only install the Debian packages (tests add the protocol test suite,
+#                                                   Chromium and Node.js for the browser test, and its npm packages)
 # Uses Debian's Jupyter (/usr/bin/jupyter); on Debian, as root, installs the Jupyter packages when missing.
 # JVM flags are chosen for the JDK the kernel runs on (java on PATH, or --java PATH, or $JAVA_HOME/bin/java).
 set -euo pipefail
@@ -16,6 +17,10 @@ done
 need_pkgs=()
 if [ "$with_tests" = 1 ]; then
   /usr/bin/python3 -c 'import jupyter_kernel_test' 2>/dev/null || need_pkgs+=(python3-jupyter-kernel-test)
+  # the browser test (NotebookBrowserTest): Debian's Chromium driven by Playwright on Node.js
+  [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+  command -v node >/dev/null || need_pkgs+=(nodejs)
+  command -v npm >/dev/null || need_pkgs+=(npm)
 fi
 [ -x /usr/bin/jupyter-kernelspec ] || need_pkgs+=(jupyter-client)
 /usr/bin/python3 -c 'import nbclient' 2>/dev/null || need_pkgs+=(python3-nbclient)
@@ -29,6 +34,16 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
       || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y "${need_pkgs[@]}" >&2; }
   else
     echo "missing Debian packages: ${need_pkgs[*]} (apt-get install -y ${need_pkgs[*]})" >&2
+  fi
+fi
+
+if [ "$with_tests" = 1 ]; then
+  # playwright-core as pinned in package-lock.json (it downloads no browser; the test drives /usr/bin/chromium)
+  browser_dir="$root/kernel-extensions/src/test/browser"
+  if command -v npm >/dev/null && [ ! -f "$browser_dir/node_modules/playwright-core/package.json" ]; then
+    echo "installing the browser test's npm packages (npm ci in $browser_dir)" >&2
+    (cd "$browser_dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefer-offline --no-audit --no-fund >&2) \
+      || echo "npm ci failed: the browser test will be skipped" >&2
   fi
 fi
 

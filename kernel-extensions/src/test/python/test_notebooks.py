@@ -2,6 +2,8 @@
 their outputs: no error cell, HTML tables, PNG charts, metric values within bounds (read from the evaluate report's
 application/json output).
     /usr/bin/python3 -m unittest -v test_notebooks     (kernel: MODELWORK_KERNEL_NAME or the notebooks' 'modelwork')
+The executed notebooks go to MODELWORK_NOTEBOOKS_OUT when set (JupyterProtocolTest: target/notebooks, which the
+browser test then opens), else to a temporary folder.
 """
 import os
 import subprocess
@@ -35,7 +37,7 @@ def step_json(nb, step):
 class TemplateNotebooks(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.out = tempfile.mkdtemp(prefix="modelwork-notebooks-")
+        cls.out = os.environ.get("MODELWORK_NOTEBOOKS_OUT") or tempfile.mkdtemp(prefix="modelwork-notebooks-")
         cmd = [RUN] + [os.path.join(ROOT, "notebooks", n + ".ipynb") for n in NOTEBOOKS] + ["--out", cls.out]
         if KERNEL:
             cmd += ["--kernel", KERNEL]

@@ -625,6 +625,32 @@ public class ModelworkKernel extends BaseKernel {
     /** basekernel logs every message and socket loop at INFO to the kernel's stderr: keep it to warnings. */
     private static final java.util.logging.Logger BASEKERNEL_LOG = java.util.logging.Logger.getLogger("");
 
+    /** How long the shell and control loops sleep between non-blocking polls (basekernel's default: 50 ms). */
+    static final long POLL_MILLIS = 10;
+
+    /**
+     * basekernel's shell and control channels poll their socket without blocking and then sleep a fixed 50 ms, so
+     * every request (execute, kernel_info, complete...) waited 25 ms on average and up to 50 ms before it was read.
+     * This sets their sleep to 10 ms before {@code connect()} binds them (the loop reads it there): 5 ms mean wait. An
+     * idle kernel then wakes 2 × 100 times a second for a poll that finds nothing (measured on 2 loaded cores: idle
+     * CPU 1.3 % of a core at 50 ms, 3.4 % at 5 ms). Without the field (another basekernel version) it stays at 50 ms.
+     * {@code -Dmodelwork.kernel.pollMillis=N} overrides it.
+     */
+    static void shortenShellPolling(JupyterConnection connection, long millis) {
+        if (millis <= 0) return;
+        try {
+            java.lang.reflect.Field sleep = io.github.spencerpark.jupyter.channels.ShellChannel.class.getDeclaredField("sleep");
+            sleep.setAccessible(true);
+            for (String name : List.of("shell", "control")) {
+                java.lang.reflect.Field f = JupyterConnection.class.getDeclaredField(name);
+                f.setAccessible(true);
+                sleep.setLong(f.get(connection), millis);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("modelwork kernel: shell polling stays at basekernel's 50 ms (" + e + ")");
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: ModelworkKernel CONNECTION_FILE");
@@ -634,6 +660,7 @@ public class ModelworkKernel extends BaseKernel {
         BASEKERNEL_LOG.setLevel(java.util.logging.Level.WARNING);
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
         JupyterConnection connection = new JupyterConnection(props);
+        shortenShellPolling(connection, Long.getLong("modelwork.kernel.pollMillis", POLL_MILLIS));
         ModelworkKernel kernel = new ModelworkKernel();
         kernel.becomeHandlerForConnection(connection);
         connection.connect();

@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class JupyterProtocolTest {
     static final Path PYTHON = Path.of("/usr/bin/python3");
     static final Path SUITES = Path.of("src/test/python").toAbsolutePath();
+    static final Path NOTEBOOKS_OUT = Path.of("target/notebooks").toAbsolutePath();
 
     @TempDir static Path jupyterPath;
 
@@ -55,6 +56,8 @@ class JupyterProtocolTest {
         pb.environment().put("JUPYTER_PATH", jupyterPath.toString());
         pb.environment().put("MODELWORK_KERNEL_NAME", "modelwork-test");
         pb.environment().put("PYDEVD_DISABLE_FILE_VALIDATION", "1");
+        // the executed template notebooks stay in target/notebooks: NotebookBrowserTest opens them in Chromium
+        pb.environment().put("MODELWORK_NOTEBOOKS_OUT", NOTEBOOKS_OUT.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         boolean done = p.waitFor(60, TimeUnit.MINUTES);
