@@ -67,6 +67,9 @@ public final class Recipe {
         LinkedHashMap<Step, Args> steps = new LinkedHashMap<>();
         Map<Step, Integer> lines = new HashMap<>();
         Map<?, ?> plain = new Yaml(new LoaderOptions()).load(text);
+        // the tabular key lists apply only when the tabular workflow takes the dataset; other workflows (forecasting)
+        // have their keys checked by the session when each step runs
+        boolean tabular = tabularRecipe(plain.containsKey("attach_dataset") ? plain.get("attach_dataset") : plain.get("attach"));
         for (NodeTuple t : map.getValue()) {
             String key = ((ScalarNode) t.getKeyNode()).getValue();
             int ln = line(t.getKeyNode());
@@ -85,7 +88,7 @@ public final class Recipe {
             steps.put(step, Args.from(args));
             lines.put(step, ln);
             // check keys and value types now, before any work
-            if (t.getValueNode() instanceof MappingNode am)
+            if (tabular && t.getValueNode() instanceof MappingNode am)
                 for (NodeTuple at : am.getValue()) {
                     String ak = ((ScalarNode) at.getKeyNode()).getValue();
                     Collection<String> valid = TabularWorkflow.staticKeys(step);
@@ -119,6 +122,18 @@ public final class Recipe {
             }
         }
         return new Recipe(steps, source);
+    }
+
+    /** True when the tabular workflow (not a higher-priority one) accepts these attach_dataset arguments. */
+    private static boolean tabularRecipe(Object attach) {
+        if (!(attach instanceof Map<?, ?> m)) return true;
+        Map<String, Object> a = new LinkedHashMap<>();
+        m.forEach((k, v) -> a.put(String.valueOf(k), v));
+        Args args = Args.from(a);
+        io.modelwork.core.Workflow.Factory chosen = null;
+        for (io.modelwork.core.Workflow.Factory f : java.util.ServiceLoader.load(io.modelwork.core.Workflow.Factory.class, Recipe.class.getClassLoader()))
+            if (f.accepts(args) && (chosen == null || f.priority() > chosen.priority())) chosen = f;
+        return chosen == null || chosen instanceof TabularWorkflow.Factory;
     }
 
     private static int line(Node n) { return n.getStartMark().getLine() + 1; }
