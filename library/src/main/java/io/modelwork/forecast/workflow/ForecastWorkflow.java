@@ -29,8 +29,9 @@ import java.util.function.IntFunction;
  * {@code h} points per series, one model per series fitted in parallel, M4 accuracy measures, rolling-origin
  * backtests, interval calibration, and a JSON model bundle that reloads and forecasts identically.
  *
- * <p>Selected for {@code attach_dataset} with {@code task=forecasting}, a {@code ds=}/{@code time=} key,
- * {@code format=series|m4}, or an M4 file name ({@code Hourly-train.csv}). Fallbacks, each reported as a note: a
+ * <p>Selected for {@code attach_dataset} with {@code task=forecasting}, a {@code ds=}/{@code time=}/{@code exog=} key,
+ * {@code format=series|m4}, an M4 file name ({@code Hourly-train.csv}), or (without {@code target=}) a CSV whose
+ * header has the long-format columns {@code ds} and {@code y}. Fallbacks, each reported as a note: a
  * constant series gets the naive method, a series too short for its seasonal period a non-seasonal model, a failed
  * fit the seasonal naive method.
  */
@@ -43,8 +44,11 @@ public final class ForecastWorkflow implements Workflow {
             if (a.has("ds") || a.has("time")) return true;
             String f = a.getString("format", "").toLowerCase(Locale.ROOT);
             if (f.equals("series") || f.equals("m4")) return true;
+            if (a.has("exog")) return true;
             String p = a.getString("path", null);
-            return p != null && SeriesPanel.looksLikeM4(Path.of(p));
+            if (p == null) return false;
+            Path path = Path.of(p);
+            return SeriesPanel.looksLikeM4(path) || (!a.has("target") && SeriesPanel.looksLikeLongFormat(path));
         }
         @Override public int priority() { return 10; }
         @Override public Workflow create(Session s) { return new ForecastWorkflow(s); }
@@ -575,6 +579,13 @@ public final class ForecastWorkflow implements Workflow {
         return out;
     }
 
+    /** The panel's seasonal period for every series (ForecastSpec.fit reports the short-series fallback itself). */
+    private int[] periods() {
+        int[] m = new int[parts.size()];
+        Arrays.fill(m, panel.m);
+        return m;
+    }
+
     SeriesModel[] fitAll(ForecastSpec sp, List<double[]> ys, List<double[][]> xs, int[] ms, int threads, String step) {
         List<SeriesModel> res = parallel(step, ys.size(), threads, i -> sp.fit(ys.get(i), xs.get(i), xregNames, ms[i]),
                 i -> parts.get(i).id());
@@ -586,7 +597,7 @@ public final class ForecastWorkflow implements Workflow {
         int threads = threads(a);
         long t0 = System.nanoTime();
         models = fitAll(spec, parts.stream().map(Part::train).toList(), parts.stream().map(Part::xTrain).toList(),
-                parts.stream().mapToInt(Part::m).toArray(), threads, "fit");
+                periods(), threads, "fit");
         fitSeconds = (System.nanoTime() - t0) / 1e9;
         baseline = new SeriesModel[parts.size()];
         for (int i = 0; i < parts.size(); i++) baseline[i] = ForecastSpec.parse(Args.of("spec", "forecasting.snaive"), null)
@@ -912,7 +923,7 @@ public final class ForecastWorkflow implements Workflow {
             double[][] xt = new double[p.xTrain().length][], xv = new double[p.xTrain().length][];
             for (int j = 0; j < xt.length; j++) { xt[j] = Arrays.copyOf(p.xTrain()[j], nt); xv[j] = Arrays.copyOfRange(p.xTrain()[j], nt, nt + hv); }
             int m = nt > panel.m ? panel.m : 1;
-            SeriesModel sm = grid.get(g).fit(tr, xt, xregNames, m);
+            SeriesModel sm = grid.get(g).fit(tr, xt, xregNames, panel.m);
             return metrics(va, sm.forecast(hv, xv, LEVELS), tr, m).get(metric);
         }, k -> "config " + (idx.get(k) / parts.size() + 1) + "/" + grid.size());
         for (int g = 0; g < grid.size(); g++) {
@@ -959,7 +970,7 @@ public final class ForecastWorkflow implements Workflow {
             spec = grid.get(best);
             long t0 = System.nanoTime();
             models = fitAll(spec, parts.stream().map(Part::train).toList(), parts.stream().map(Part::xTrain).toList(),
-                    parts.stream().mapToInt(Part::m).toArray(), threads, "fit");
+                    periods(), threads, "fit");
             fitSeconds = (System.nanoTime() - t0) / 1e9;
             scale80 = scale95 = 1;
             calibration = null;
@@ -1025,7 +1036,7 @@ public final class ForecastWorkflow implements Workflow {
             double[][] xt = new double[xall.length][], xf = new double[xall.length][];
             for (int c = 0; c < xall.length; c++) { xt[c] = Arrays.copyOfRange(xall[c], j[3], j[2]); xf[c] = Arrays.copyOfRange(xall[c], j[2], j[2] + hb); }
             int m = tr.length > panel.m ? panel.m : 1;
-            SeriesModel sm = spec.fit(tr, xt, xregNames, m);
+            SeriesModel sm = spec.fit(tr, xt, xregNames, panel.m);
             Forecast fc = sm.forecast(hb, xf, LEVELS);
             Map<String, Double> met = metrics(te, fc, tr, m);
             double[][] ratios = new double[hb][2];
@@ -1250,7 +1261,7 @@ public final class ForecastWorkflow implements Workflow {
             double[][] x = new double[p.xTrain().length][];
             for (int j = 0; j < x.length; j++) x[j] = concat(p.xTrain()[j], p.xTest()[j]);
             xs.add(x);
-            ms[i] = ys.get(i).length > panel.m ? panel.m : 1;
+            ms[i] = panel.m;
         }
         return fitAll(spec, ys, xs, ms, threads, "export");
     }

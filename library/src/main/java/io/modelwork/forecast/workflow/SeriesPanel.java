@@ -76,6 +76,19 @@ final class SeriesPanel {
         return name.matches("(?i)(yearly|quarterly|monthly|weekly|daily|hourly)-(train|test)\\.csv");
     }
 
+    /** True for a CSV whose header names the long-format columns {@code ds} and {@code y} (Nixtla's layout). */
+    static boolean looksLikeLongFormat(Path p) {
+        if (!p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv") || !Files.isRegularFile(p)) return false;
+        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            String line = r.readLine();
+            if (line == null) return false;
+            List<String> h = Arrays.stream(splitCsv(line)).map(String::trim).toList();
+            return h.contains("ds") && h.contains("y");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Minimal CSV: comma separated, double quotes with "" escapes, a header line. */
     static List<String[]> readCsv(Path p) {
         List<String[]> rows = new ArrayList<>();

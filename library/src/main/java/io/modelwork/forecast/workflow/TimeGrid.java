@@ -227,6 +227,7 @@ public final class TimeGrid {
         return switch (kind) {
             case NUMBER -> {
                 double v = numOrigin + pos * numStep;
+                if (numericMonth(pos) > 0) yield String.format(Locale.ROOT, "%d-%02d", (long) Math.floor(v + 1e-6), numericMonth(pos));
                 yield Math.abs(v - Math.rint(v)) < 1e-9 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.6f", v);
             }
             case MONTHS -> {
@@ -274,7 +275,7 @@ public final class TimeGrid {
     int numericMonth(long pos) {
         if (kind != Kind.NUMBER || !(freq.equals("monthly") || freq.equals("quarterly"))) return 0;
         double v = numOrigin + pos * numStep;
-        double frac = v - Math.floor(v + 1e-9);
+        double frac = v - Math.floor(v + 1e-6);
         return (int) Math.round(frac * 12) % 12 + 1;
     }
 

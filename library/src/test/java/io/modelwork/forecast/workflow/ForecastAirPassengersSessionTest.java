@@ -65,11 +65,10 @@ class ForecastAirPassengersSessionTest {
             s.attachDataset("path=" + AIR + " time=time value=value");
             s.prepareData(Args.empty());
             StepReport sp = s.split("h=24");
-            assertEquals("1958-12", sp.body().get("first_series_train_end").asText().substring(0, 7).replace(".916667", "-12").length() > 0
-                    ? sp.body().get("first_series_train_end").asText().startsWith("1958.91") ? "1958-12" : sp.body().get("first_series_train_end").asText() : "");
+            assertEquals("1958-12", sp.body().get("first_series_train_end").asText());
             s.build("spec=forecasting.autoarima lambda=0");
             StepReport fit = s.fit(Args.empty());
-            assertEquals("ARIMA(0,1,1)(0,1,1)[12] (lambda 0)".replace(" (lambda 0)", ""), fit.body().get("model").asText());
+            assertEquals("ARIMA(0,1,1)(0,1,1)[12]", fit.body().get("model").asText());
             StepReport ev = s.evaluate(Args.empty());
             mape = ev.body().get("metrics").get("test").get("mape").asDouble();
             System.out.printf("AirPassengers hold-out h=24 lambda=0: MAPE %.4f sMAPE %.4f MASE %.4f coverage95 %.3f; snaive MAPE %.4f%n",
@@ -98,7 +97,7 @@ class ForecastAirPassengersSessionTest {
                 assertTrue(Files.exists(bundle.resolve(f)), f);
             ForecastBundle b = ForecastBundle.load(bundle);
             assertEquals("monthly", b.freq());
-            assertEquals("1959-01", b.label("R_AirPassengers", 1).startsWith("1959") ? "1959-01" : b.label("R_AirPassengers", 1));
+            assertEquals("1959-01", b.label("R_AirPassengers", 1));
             before = b.forecast("R_AirPassengers", 24, null);
             StepReport reg = s.register(Args.of("name", "air-arima", "home", tmp.resolve("registry").toString()));
             assertEquals("air-arima:1", reg.body().get("model_id").asText());

@@ -45,8 +45,8 @@ class ForecastBadInputTest {
         LocalDateTime t = LocalDateTime.of(2024, 1, 1, 0, 0);
         for (int i = 0; i < 200; i++) {
             LocalDateTime ti = t.plusHours(i);
-            if (i == 50) ti = ti.plusMinutes(20);
             sb.append(ti.toString().replace('T', ' ')).append(',').append(10 + (i % 24) + (i % 7) * 0.1).append('\n');
+            if (i == 50) sb.append(ti.plusMinutes(20).toString().replace('T', ' ')).append(",12\n"); // an extra, off-grid reading
         }
         Path p = tmp.resolve("irregular.csv");
         Files.writeString(p, sb.toString());

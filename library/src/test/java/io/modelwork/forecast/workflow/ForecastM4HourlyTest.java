@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * M4 Hourly through the Session (wide CSV, the external Hourly-test.csv as the h=48 hold-out).
  *
- * <p>The fast test checks the M4 path with the baselines on the first 20 series. The AutoARIMA anchor on the same
+ * <p>The fast test checks the M4 path with the seasonal naive model on the first 20 series (ETS takes 160 s there). The AutoARIMA anchor on the same
  * 20 series is gated behind {@code -Dmodelwork.m4.full=true} because it needs about 16 minutes on 2 shared cores
  * (R's auto.arima needs 8–65 CPU seconds per series on this data too); measured on 2026-11-29 it does NOT hold:
  * AutoARIMA MASE 1.129 / sMAPE 5.721 against seasonal naive 0.948 / 4.871 on H1–H20 (see bench/M4HourlyBench).
@@ -51,14 +51,12 @@ class ForecastM4HourlyTest {
     }
 
     @Test
-    void m4PathWithTheBaselinesOnTheFirst20Series(@TempDir Path tmp) {
+    void m4PathWithSeasonalNaiveOnTheFirst20Series(@TempDir Path tmp) {
         JsonNode sn = run(tmp, "snaive", "forecasting.snaive", 20);
         // the seasonal naive model is the baseline itself: same numbers, computed twice
         assertEquals(sn.get("metrics").get("test").get("mase").asDouble(), sn.get("baseline_snaive").get("mase").asDouble(), 1e-12);
         assertEquals(0.9476, sn.get("baseline_snaive").get("mase").asDouble(), 1e-3);
         assertEquals(4.871, sn.get("baseline_snaive").get("smape").asDouble(), 1e-2);
-        JsonNode ets = run(tmp, "ets", "forecasting.ets", 20);
-        assertTrue(Double.isFinite(ets.get("metrics").get("test").get("mase").asDouble()));
     }
 
     @Test
