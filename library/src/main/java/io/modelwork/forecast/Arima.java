@@ -115,7 +115,7 @@ public final class Arima {
 
     private Arima(ArimaOrder order, Method method, double[] coef, String[] names, Double lambda, boolean hasIntercept,
                   boolean hasDrift, int nUser, double[] x, double[] residuals, double[] fitted, double sigma2,
-                  double sigma2Raw, double loglik, double aic, double aicc, double bic, StateSpace ss) {
+                  double sigma2Raw, double loglik, double aic, double aicc, double bic, StateSpace ss, int nobs) {
         this.order = order;
         this.method = method;
         this.coef = coef;
@@ -133,7 +133,7 @@ public final class Arima {
         this.aic = aic;
         this.aicc = aicc;
         this.bic = bic;
-        this.nobs = x.length;
+        this.nobs = nobs;
         this.ss = ss;
     }
 
@@ -280,7 +280,7 @@ public final class Arima {
         double[] fitted = lambda == null ? fittedT : BoxCox.inverse(fittedT, lambda);
         int nUser = k - (mean ? 1 : 0) - (drift ? 1 : 0);
         return new Arima(o, method, par, names, lambda, mean, drift, nUser, x, resid, fitted, sigma2, sigma2Raw, loglik,
-                aic, aicc, bic, model);
+                aic, aicc, bic, model, x.length);
     }
 
     // ---- objectives ----
@@ -502,6 +502,49 @@ public final class Arima {
             }
         }
         return new Forecast(mean, levels.clone(), lo, hi);
+    }
+
+    // ---- serialisation ----
+
+    /**
+     * Everything {@link #forecast} needs, as plain values: the orders, the coefficients (R's order) and their names,
+     * the Box-Cox lambda, the constant terms, sigma^2, the criteria, and the Kalman filter's state at the end of the
+     * series ({@code stateMean}, {@code stateCov}, row-major; null when the model cannot forecast). A model rebuilt by
+     * {@link #restore} forecasts bit-for-bit as the original; it carries no series, so its {@link #fitted()} and
+     * {@link #residuals()} are empty.
+     */
+    public record State(int p, int d, int q, int P, int D, int Q, int m, String method, double[] coef, String[] names,
+                        Double lambda, boolean intercept, boolean drift, int userRegressors, int nobs, double sigma2,
+                        double sigma2Mle, double loglik, double aic, double aicc, double bic, double[] stateMean,
+                        double[] stateCov) {}
+
+    /** The forecasting state of this model (see {@link State}). */
+    public State state() {
+        return new State(order.p(), order.d(), order.q(), order.P(), order.D(), order.Q(), order.m(), method.name(), coef.clone(),
+                names.clone(), lambda, hasIntercept, hasDrift, nUser, nobs, sigma2, sigma2Raw, loglik, aic, aicc, bic,
+                ss == null || ss.a == null ? null : ss.a.clone(), ss == null || ss.pm == null ? null : ss.pm.clone());
+    }
+
+    /** Rebuilds a model from {@link #state()}; its forecasts equal the original's exactly. */
+    public static Arima restore(State s) {
+        String where = "Arima.restore";
+        ArimaOrder o = new ArimaOrder(s.p(), s.d(), s.q(), s.P(), s.D(), s.Q(), s.m());
+        int k = (s.intercept() ? 1 : 0) + (s.drift() ? 1 : 0) + s.userRegressors();
+        if (s.coef() == null || s.coef().length != o.armaCount() + k || s.names() == null || s.names().length != s.coef().length)
+            throw new ModelworkException("The saved ARIMA state has " + (s.coef() == null ? 0 : s.coef().length) + " coefficients, expected "
+                    + (o.armaCount() + k) + " for " + o, where, "re-export the model; the file is damaged or from another version");
+        StateSpace model = null;
+        if (s.stateMean() != null) {
+            model = StateSpace.of(expandedAr(s.coef(), o), expandedMa(s.coef(), o), Polynomials.differencingDelta(o.d(), o.D(), o.m()));
+            if (model == null || s.stateMean().length != model.rd || s.stateCov() == null || s.stateCov().length != model.rd * model.rd)
+                throw new ModelworkException("The saved ARIMA state does not fit its orders " + o, where,
+                        "re-export the model; the file is damaged or from another version");
+            model.a = s.stateMean().clone();
+            model.pm = s.stateCov().clone();
+        }
+        return new Arima(o, Method.valueOf(s.method()), s.coef().clone(), s.names().clone(), s.lambda(), s.intercept(), s.drift(),
+                s.userRegressors(), new double[0], new double[0], new double[0], s.sigma2(), s.sigma2Mle(), s.loglik(), s.aic(),
+                s.aicc(), s.bic(), model, s.nobs());
     }
 
     // ---- accessors ----

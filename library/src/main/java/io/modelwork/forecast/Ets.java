@@ -165,6 +165,18 @@ public final class Ets {
         return SeasonalNaive.intervals(mean, se, levels);
     }
 
+    /** The forecasting state: smoothing parameters, final level and seasonal states, sigma^2 and criteria. */
+    public record State(double alpha, double gamma, int m, double level, double[] season, double sigma2, double loglik, double aic) {}
+
+    public State state() { return new State(alpha, gamma, m, level, season.clone(), sigma2, loglik, aic); }
+
+    /** Rebuilds a model from {@link #state()}; its forecasts equal the original's exactly ({@link #fitted()} is empty). */
+    public static Ets restore(State s) {
+        if (s.m() < 1 || s.season() == null || s.season().length != s.m())
+            throw new ModelworkException("The saved ETS state is inconsistent", "Ets.restore", "re-export the model; the file is damaged");
+        return new Ets(s.alpha(), s.gamma(), s.m(), s.level(), s.season().clone(), s.sigma2(), s.loglik(), s.aic(), new double[0]);
+    }
+
     public double alpha() { return alpha; }
     public double gamma() { return gamma; }
     public double sigma2() { return sigma2; }

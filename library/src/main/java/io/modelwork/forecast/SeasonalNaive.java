@@ -33,6 +33,21 @@ public final class SeasonalNaive {
         return new SeasonalNaive(y.clone(), m, s / (y.length - m));
     }
 
+    /** The last {@code m} observations (all a forecast needs, with {@link #sigma2()} and {@link #period()}). */
+    public double[] lastSeason() { return java.util.Arrays.copyOfRange(y, y.length - m, y.length); }
+
+    /**
+     * Rebuilds a fitted model from {@link #lastSeason()}, {@link #period()} and {@link #sigma2()}: its forecasts equal
+     * the original's exactly ({@link #fitted()} then covers only the saved season).
+     */
+    public static SeasonalNaive restore(double[] lastSeason, int m, double sigma2) {
+        if (m < 1 || lastSeason == null || lastSeason.length != m || !(sigma2 >= 0))
+            throw new ModelworkException("The saved seasonal naive state is inconsistent (m=" + m + ", "
+                    + (lastSeason == null ? 0 : lastSeason.length) + " values, sigma2=" + sigma2 + ")", "SeasonalNaive.restore",
+                    "re-export the model; the file is damaged");
+        return new SeasonalNaive(lastSeason.clone(), m, sigma2);
+    }
+
     /** In-sample residual variance (mean squared lag-m difference). */
     public double sigma2() { return sigma2; }
 

@@ -69,6 +69,9 @@ public final class Recipe {
         Map<Step, Integer> lines = new HashMap<>();
         Map<?, ?> plain = new Yaml(new LoaderOptions()).load(text);
         boolean optimization = optimizationRecipe(plain, baseDir);
+        // the tabular key lists apply only when the tabular workflow takes the dataset; other workflows (forecasting)
+        // have their keys checked by the session when each step runs
+        boolean tabular = !optimization && tabularRecipe(plain.containsKey("attach_dataset") ? plain.get("attach_dataset") : plain.get("attach"));
         for (NodeTuple t : map.getValue()) {
             String key = ((ScalarNode) t.getKeyNode()).getValue();
             int ln = line(t.getKeyNode());
@@ -87,7 +90,7 @@ public final class Recipe {
             steps.put(step, Args.from(args));
             lines.put(step, ln);
             // check keys and value types now, before any work
-            if (t.getValueNode() instanceof MappingNode am)
+            if ((tabular || optimization) && t.getValueNode() instanceof MappingNode am)
                 for (NodeTuple at : am.getValue()) {
                     String ak = ((ScalarNode) at.getKeyNode()).getValue();
                     Collection<String> valid = optimization ? OptimizationWorkflow.staticKeys(step) : TabularWorkflow.staticKeys(step);
@@ -131,6 +134,18 @@ public final class Recipe {
         Object p = a.get("path");
         if (p != null && baseDir != null && !Path.of(String.valueOf(p)).isAbsolute()) a.put("path", baseDir.resolve(String.valueOf(p)).normalize().toString());
         return new OptimizationWorkflow.Factory().accepts(Args.from(a));
+    }
+
+    /** True when the tabular workflow (not a higher-priority one) accepts these attach_dataset arguments. */
+    private static boolean tabularRecipe(Object attach) {
+        if (!(attach instanceof Map<?, ?> m)) return true;
+        Map<String, Object> a = new LinkedHashMap<>();
+        m.forEach((k, v) -> a.put(String.valueOf(k), v));
+        Args args = Args.from(a);
+        io.modelwork.core.Workflow.Factory chosen = null;
+        for (io.modelwork.core.Workflow.Factory f : java.util.ServiceLoader.load(io.modelwork.core.Workflow.Factory.class, Recipe.class.getClassLoader()))
+            if (f.accepts(args) && (chosen == null || f.priority() > chosen.priority())) chosen = f;
+        return chosen == null || chosen instanceof TabularWorkflow.Factory;
     }
 
     private static int line(Node n) { return n.getStartMark().getLine() + 1; }
