@@ -16,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "../../../.."))
 RUN = os.path.join(ROOT, "kernel-extensions/src/main/scripts/run.sh")
 KERNEL = os.environ.get("MODELWORK_KERNEL_NAME")
-NOTEBOOKS = ["regression", "classification", "ranking", "optimization"]
+NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting"]
 
 
 def outputs(nb):
@@ -91,6 +91,13 @@ class TemplateNotebooks(unittest.TestCase):
         metrics = step_json(nb, "evaluate")["metrics"]
         self.assertEqual(metrics["violations"], 0, metrics)
         self.assertEqual(metrics["objective"], 7542, "berlin52 reaches its optimum: %s" % metrics)
+
+    def test_forecasting(self):
+        nb = self.load("forecasting")
+        self.check_common(nb, min_pngs=2)
+        self.assertIn("ARIMA(0,1,1)(0,1,1)[12]", str(step_json(nb, "fit")), "the airline model, as R's auto.arima")
+        metrics = step_json(nb, "evaluate")["metrics"]["test"]
+        self.assertAlmostEqual(metrics["mape"], 8.52, delta=0.05)
 
 
 if __name__ == "__main__":
