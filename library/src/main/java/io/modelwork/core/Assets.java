@@ -13,9 +13,12 @@ public final class Assets {
     private Assets() {}
 
     public static Path root() {
-        String p = System.getProperty("modelwork.assets");
-        if (p == null || p.isBlank()) p = System.getenv("MODELWORK_ASSETS");
-        if (p != null && !p.isBlank()) return Path.of(p).toAbsolutePath().normalize();
+        // a configured root is used when it holds data/ (the build's default, ../shared next to the checkout, may not
+        // exist in a clone placed elsewhere: then the search below finds the folder)
+        for (String p : new String[]{System.getProperty("modelwork.assets"), System.getenv("MODELWORK_ASSETS")}) {
+            if (p != null && !p.isBlank() && Files.isDirectory(Path.of(p).resolve("data")))
+                return Path.of(p).toAbsolutePath().normalize();
+        }
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
             Path candidate = dir.resolveSibling("shared");
