@@ -1,6 +1,5 @@
 package io.modelwork.optimization;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.ortools.constraintsolver.main;
 import io.modelwork.core.*;
@@ -126,16 +125,7 @@ final class OptimizationExport {
         m.put("model", w.spec());
         m.put("engine", "OR-Tools " + OrTools.version());
         m.put("data_fingerprint", w.fingerprint());
-        ArrayNode files = m.putArray("files");
-        List<Path> list;
-        try (Stream<Path> s = Files.list(dir)) { list = s.filter(Files::isRegularFile).sorted().toList(); }
-        long total = 0;
-        for (Path p : list) {
-            long size = Files.size(p);
-            total += size;
-            files.addObject().put("path", p.getFileName().toString()).put("sha256", Session.sha256(p)).put("size", size);
-        }
-        m.put("total_bytes", total);
+        io.modelwork.core.Bundles.addFiles(m, dir);
         return m;
     }
 

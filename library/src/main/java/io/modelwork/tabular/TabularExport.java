@@ -18,7 +18,6 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.*;
-import java.util.stream.Stream;
 
 /**
  * Steps 12–14 for tabular models: the deployment bundle (native model, ONNX-ML tree ensemble with the numeric
@@ -190,16 +189,7 @@ final class TabularExport {
         m.put("engine", w.model().engine());
         m.put("data_fingerprint", w.dataset().fingerprint());
         m.put("preprocessor_id", w.preprocessor().id());
-        ArrayNode files = m.putArray("files");
-        List<Path> list;
-        try (Stream<Path> s = Files.list(dir)) { list = s.filter(Files::isRegularFile).sorted().toList(); }
-        long total = 0;
-        for (Path p : list) {
-            long size = Files.size(p);
-            total += size;
-            files.addObject().put("path", p.getFileName().toString()).put("sha256", Session.sha256(p)).put("size", size);
-        }
-        m.put("total_bytes", total);
+        io.modelwork.core.Bundles.addFiles(m, dir);
         return m;
     }
 

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.*;
-import java.util.stream.Stream;
 
 /**
  * Steps 12–14 for forecasting: the bundle ({@code model.json} with every series' model state, {@code
@@ -199,16 +198,7 @@ final class ForecastExport {
         m.put("data_fingerprint", w.panel().fingerprint);
         m.put("freq", w.panel().grid.freq());
         m.put("m", w.panel().m);
-        ArrayNode files = m.putArray("files");
-        List<Path> list;
-        try (Stream<Path> s = Files.list(dir)) { list = s.filter(Files::isRegularFile).sorted().toList(); }
-        long total = 0;
-        for (Path p : list) {
-            long size = Files.size(p);
-            total += size;
-            files.addObject().put("path", p.getFileName().toString()).put("sha256", Session.sha256(p)).put("size", size);
-        }
-        m.put("total_bytes", total);
+        io.modelwork.core.Bundles.addFiles(m, dir);
         return m;
     }
 
