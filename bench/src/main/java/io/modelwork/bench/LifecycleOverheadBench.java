@@ -14,7 +14,7 @@ import static io.modelwork.bench.BenchSupport.*;
  * float matrix (the Session's own training matrix), same parameters, same fixed number of rounds, early stopping off.
  *
  * <p>Per dataset and engine, each repetition runs the Session chain (attach → prepare → split → build → fit), then the
- * direct baselines on that chain's training matrix: plain (no evaluation) and with per-round train+validation
+ * direct baselines on that chain's training matrix: plain (no evaluation) and with per-round validation
  * evaluation (what the Session's learning curve needs). Medians over the repetitions are reported.
  *
  * <pre>bench/run.sh LifecycleOverheadBench [--quick] [--rows=200000] [--rounds=100] [--reps=3]</pre>
@@ -80,15 +80,16 @@ public final class LifecycleOverheadBench {
                 }
             }
             table("Lifecycle overhead (medians of " + reps + " reps, seconds; " + THREADS + " engine threads)",
-                    List.of("data", "engine", "rounds", "train rows", "direct fit (wall)", "direct + per-round eval (wall)",
+                    List.of("data", "engine", "rounds", "train rows", "direct fit (wall)", "direct + per-round validation eval (wall)",
                             "model.fit, no-op listener (wall)",
-                            "Session fit step (wall)", "overhead vs direct (wall)", "overhead vs direct+eval (wall)",
+                            "Session fit step (wall)", "overhead vs direct (wall)", "overhead vs direct+valid eval (wall)",
                             "CPU s direct / Session fit", "overhead (CPU)", "attach+prepare+split", "Session chain total"), rows);
             System.out.println("\nfit overhead = (Session fit step - direct) / direct; target <= 10 %. The Session fit step"
-                    + " includes DMatrix/Dataset creation, per-round train+validation metrics, best-iteration checkpoint"
+                    + " includes DMatrix/Dataset creation, the per-round validation metric (training metric every 10th round),"
+                    + " best-iteration checkpoint"
                     + " writes, reloading the best iteration and building the fit report. 'model.fit, no-op listener' is the provider's"
                     + " fit loop alone (per-round metrics, best-iteration serialisation, reload) without the Session's"
-                    + " checkpoint files (fsync'd) and report: the gap to the Session fit step is that I/O and reporting.");
+                    + " checkpoint files and report: the gap to the Session fit step is that I/O and reporting.");
         } finally {
             deleteTree(tmp);
         }

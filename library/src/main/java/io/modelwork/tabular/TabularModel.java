@@ -54,10 +54,35 @@ public interface TabularModel extends Model {
         default void onBest(int iteration, byte[] nativeModel) { }
     }
 
-    /** What {@code fit} is told: rounds, early stopping, seed, threads, device. */
-    record FitConfig(int rounds, int earlyStopping, long seed, int threads, String device) {}
+    /**
+     * What {@code fit} is told: rounds, early stopping, seed, threads, device, and how often the training-set metric
+     * is computed ({@code trainMetricEvery}: every N-th round plus the first and the last; 1 = every round). The
+     * validation metric, which early stopping watches, is computed every round. Without a validation set and with
+     * early stopping off, the last round is the best one and the training metric only feeds the learning curve.
+     */
+    record FitConfig(int rounds, int earlyStopping, long seed, int threads, String device, int trainMetricEvery) {
+        /** Default cadence of the training-set metric: every 10th round (it costs a pass over the training rows). */
+        public static final int DEFAULT_TRAIN_METRIC_EVERY = 10;
 
-    /** One line of the learning curve. */
+        public FitConfig {
+            if (trainMetricEvery < 1) throw new IllegalArgumentException("trainMetricEvery must be >= 1");
+        }
+
+        public FitConfig(int rounds, int earlyStopping, long seed, int threads, String device) {
+            this(rounds, earlyStopping, seed, threads, device, DEFAULT_TRAIN_METRIC_EVERY);
+        }
+
+        /**
+         * Whether round {@code it} computes the training-set metric: always when it is what early stopping watches
+         * (no validation set), else on the cadence, the first and the last round.
+         */
+        public boolean trainMetricAt(int it, boolean hasValid) {
+            if (!hasValid && earlyStopping > 0) return true;
+            return it % trainMetricEvery == 0 || it == rounds - 1;
+        }
+    }
+
+    /** One line of the learning curve; {@code train} is NaN on rounds that skip the training-set metric. */
     record Iteration(int iteration, double train, double valid) {}
 
     /** What {@code fit} returns. */

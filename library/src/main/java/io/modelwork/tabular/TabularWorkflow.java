@@ -50,7 +50,7 @@ public final class TabularWorkflow implements Workflow {
     private Args buildArgs = Args.empty();
     private TabularModel model;
     private TabularModel.FitResult fitResult;
-    private int fitRounds = 1000, fitEarly = 50;
+    private int fitRounds = 1000, fitEarly = 50, fitTrainEvery = TabularModel.FitConfig.DEFAULT_TRAIN_METRIC_EVERY;
     private ObjectNode calibration;
     private Calibrators.Binary probabilityCalibrator;
     private double temperature = 1;
@@ -101,14 +101,14 @@ public final class TabularWorkflow implements Workflow {
             case FIT -> {
                 Set<String> k = new TreeSet<>(buildKeys());
                 k.remove("spec");
-                k.addAll(List.of("rounds", "early_stopping"));
+                k.addAll(List.of("rounds", "early_stopping", "train_metric_every"));
                 yield List.copyOf(k);
             }
             default -> new TabularWorkflow(null).keys(step);
         };
     }
 
-    private static final Set<String> INT_KEYS = Set.of("rounds", "early_stopping", "trials", "windows", "folds", "seed",
+    private static final Set<String> INT_KEYS = Set.of("rounds", "early_stopping", "train_metric_every", "trials", "windows", "folds", "seed",
             "threads", "worst", "max_categories", "retries", "timeout_s", "max_budget", "min_budget", "max_depth", "num_leaves",
             "min_data_in_leaf", "bagging_freq");
     private static final Set<String> NUMBER_KEYS = Set.of("alpha", "target_fpr", "initial", "psi_alert", "learning_rate",
@@ -138,7 +138,7 @@ public final class TabularWorkflow implements Workflow {
     }
 
     private List<String> fitKeys() {
-        Set<String> k = new TreeSet<>(List.of("rounds", "early_stopping"));
+        Set<String> k = new TreeSet<>(List.of("rounds", "early_stopping", "train_metric_every"));
         if (model != null) k.addAll(model.params().keySet());
         return List.copyOf(k);
     }
@@ -256,14 +256,19 @@ public final class TabularWorkflow implements Workflow {
     public StepReport fit(Args a) {
         fitRounds = a.getInt("rounds", 1000);
         fitEarly = a.getInt("early_stopping", 50);
+        fitTrainEvery = a.getInt("train_metric_every", TabularModel.FitConfig.DEFAULT_TRAIN_METRIC_EVERY);
         if (fitRounds < 1) throw new ModelworkException("rounds must be at least 1", "fit rounds=" + fitRounds, "e.g. rounds=500");
+        if (fitTrainEvery < 1)
+            throw new ModelworkException("train_metric_every must be at least 1", "fit train_metric_every=" + fitTrainEvery,
+                    "use 1 for the training metric on every round, 10 (the default) for every 10th");
         Map<String, Object> params = new LinkedHashMap<>(model.params());
-        for (String k : a.keys()) if (!k.equals("rounds") && !k.equals("early_stopping")) params.put(k, a.get(k));
+        for (String k : a.keys())
+            if (!k.equals("rounds") && !k.equals("early_stopping") && !k.equals("train_metric_every")) params.put(k, a.get(k));
         model.setParams(params);
         Path bestDir = ctx().runDir().resolve("checkpoints").resolve("fit-best");
         Progress progress = session.progress();
         TabularModel.FitResult res = model.fit(train, valid, new TabularModel.FitConfig(fitRounds, fitEarly,
-                ctx().seedFor("fit"), ctx().threads(), ctx().device()), new TabularModel.FitListener() {
+                ctx().seedFor("fit"), ctx().threads(), ctx().device(), fitTrainEvery), new TabularModel.FitListener() {
             @Override public void onIteration(int it, int total, Map<String, Double> m, boolean best) {
                 if (Thread.currentThread().isInterrupted())
                     throw new ModelworkException("fit was interrupted at iteration " + it, "fit",
@@ -292,11 +297,19 @@ public final class TabularWorkflow implements Workflow {
         r.body().put("best_checkpoint", bestDir.toString());
         r.body().set("params", Json.MAPPER.valueToTree(model.params()));
         ArrayNode h = r.body().putArray("history");
-        for (var it : res.history()) h.addObject().put("iteration", it.iteration()).put("train", it.train()).put("valid", it.valid());
+        for (var it : res.history()) {
+            ObjectNode row = h.addObject().put("iteration", it.iteration());
+            if (Double.isNaN(it.train())) row.putNull("train"); else row.put("train", it.train());
+            if (Double.isNaN(it.valid())) row.putNull("valid"); else row.put("valid", it.valid());
+        }
         res.notes().forEach(r::note);
+        if (fitTrainEvery > 1)
+            r.note("training-set " + res.metric() + " computed every " + fitTrainEvery + " rounds (fit train_metric_every=1 for every round)");
         double[] xs = res.history().stream().mapToDouble(TabularModel.Iteration::iteration).toArray();
+        List<TabularModel.Iteration> trained = res.history().stream().filter(i -> !Double.isNaN(i.train())).toList();
         List<Chart.Series> series = new ArrayList<>();
-        series.add(Chart.Series.line("train", xs, res.history().stream().mapToDouble(TabularModel.Iteration::train).toArray()));
+        series.add(Chart.Series.line("train", trained.stream().mapToDouble(TabularModel.Iteration::iteration).toArray(),
+                trained.stream().mapToDouble(TabularModel.Iteration::train).toArray()));
         if (valid != null) series.add(Chart.Series.line("validation", xs, res.history().stream().mapToDouble(TabularModel.Iteration::valid).toArray()));
         r.chart(Chart.line("learning_curve", "Learning curve (" + res.metric() + ")", "iteration", res.metric(), series));
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -635,7 +648,7 @@ public final class TabularWorkflow implements Workflow {
             p.putAll(tr.bestParams());
             model.setParams(p);
             TabularModel.FitResult res = model.fit(train, valid, new TabularModel.FitConfig(fitRounds, fitEarly,
-                    ctx().seedFor("fit"), ctx().threads(), ctx().device()), (it, tot, mm, bst) -> progress.update("tune", it + 1, tot, "refit " + mm));
+                    ctx().seedFor("fit"), ctx().threads(), ctx().device(), fitTrainEvery), (it, tot, mm, bst) -> progress.update("tune", it + 1, tot, "refit " + mm));
             fitResult = res;
             double after = metrics(valid, predict(valid)).get(metric);
             r.body().put("refit_validation_score", after);
@@ -1004,6 +1017,7 @@ public final class TabularWorkflow implements Workflow {
             }
             s.put("fit_rounds", fitRounds);
             s.put("fit_early", fitEarly);
+            s.put("fit_train_metric_every", fitTrainEvery);
             if (fitResult != null) {
                 s.set("fit_result", Json.MAPPER.valueToTree(fitResult));
                 Files.write(dir.resolve("model." + model.nativeExtension()), model.saveNative());
@@ -1054,6 +1068,7 @@ public final class TabularWorkflow implements Workflow {
         }
         fitRounds = s.path("fit_rounds").asInt(1000);
         fitEarly = s.path("fit_early").asInt(50);
+        fitTrainEvery = s.path("fit_train_metric_every").asInt(TabularModel.FitConfig.DEFAULT_TRAIN_METRIC_EVERY);
         if (s.has("spec")) {
             spec = ModelSpec.parse(s.get("spec").asText());
             @SuppressWarnings("unchecked") Map<String, Object> ba = Json.MAPPER.convertValue(s.get("build_args"), Map.class);

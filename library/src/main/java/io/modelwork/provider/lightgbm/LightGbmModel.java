@@ -140,15 +140,17 @@ public final class LightGbmModel implements TabularModel {
             double bestScore = Double.POSITIVE_INFINITY;
             for (int it = 0; it < cfg.rounds(); it++) {
                 boolean finished = b.updateOneIter();
-                double tr = b.getEval(0)[0];
+                boolean withTrain = cfg.trainMetricAt(it, dvalid != null);
+                double tr = withTrain ? b.getEval(0)[0] : Double.NaN;
                 double va = dvalid == null ? Double.NaN : b.getEval(1)[0];
                 history.add(new Iteration(it, tr, va));
                 double score = dvalid == null ? tr : va;
                 if (maximize()) score = -score;
-                boolean improved = score < bestScore - 1e-12;
+                // no validation set and no early stopping: rounds are fixed and the last one is kept
+                boolean improved = score < bestScore - 1e-12 || (dvalid == null && cfg.earlyStopping() == 0);
                 if (improved) { bestScore = score; best = it; since = 0; } else since++;
                 Map<String, Double> m = new LinkedHashMap<>();
-                m.put("train_" + fitMetric(), tr);
+                if (withTrain) m.put("train_" + fitMetric(), tr);
                 if (dvalid != null) m.put("valid_" + fitMetric(), va);
                 listener.onIteration(it, cfg.rounds(), m, improved);
                 // refresh the best-iteration checkpoint at most every 5 s (saving at every improvement is quadratic)

@@ -97,8 +97,10 @@ public final class XgboostModel implements TabularModel {
                 b = XGBoost.train(dtrain, engineParams(cfg, false), 0, new HashMap<>(), null, null);
             }
             boolean startedOnGpu = cuda;
-            DMatrix[] sets = dvalid == null ? new DMatrix[]{dtrain} : new DMatrix[]{dtrain, dvalid};
-            String[] names = dvalid == null ? new String[]{"train"} : new String[]{"train", "valid"};
+            DMatrix[] both = dvalid == null ? new DMatrix[]{dtrain} : new DMatrix[]{dtrain, dvalid};
+            String[] bothNames = dvalid == null ? new String[]{"train"} : new String[]{"train", "valid"};
+            DMatrix[] validOnly = dvalid == null ? new DMatrix[0] : new DMatrix[]{dvalid};
+            String[] validNames = {"valid"};
             List<Iteration> history = new ArrayList<>();
             int best = -1, savedBest = -1;
             long lastSave = System.nanoTime();
@@ -106,18 +108,26 @@ public final class XgboostModel implements TabularModel {
             int since = 0;
             for (int it = 0; it < cfg.rounds(); it++) {
                 if (!(startedOnGpu && it == 0)) b.update(dtrain, it);
-                String ev = b.evalSet(sets, names, it);
-                double tr = parseMetric(ev, "train"), va = dvalid == null ? Double.NaN : parseMetric(ev, "valid");
+                boolean withTrain = cfg.trainMetricAt(it, dvalid != null);
+                double tr = Double.NaN, va = Double.NaN;
+                if (withTrain) {
+                    String ev = b.evalSet(both, bothNames, it);
+                    tr = parseMetric(ev, "train");
+                    if (dvalid != null) va = parseMetric(ev, "valid");
+                } else if (dvalid != null) {
+                    va = parseMetric(b.evalSet(validOnly, validNames, it), "valid");
+                }
                 history.add(new Iteration(it, tr, va));
-                double score = dvalid == null ? tr : va;
-                boolean improved = score < bestScore - 1e-12;
+                // no validation set and no early stopping: rounds are fixed and the last one is kept
+                double score = dvalid != null ? va : Double.isNaN(tr) ? Double.NEGATIVE_INFINITY : tr;
+                boolean improved = score < bestScore - 1e-12 || (dvalid == null && cfg.earlyStopping() == 0);
                 if (improved) {
                     bestScore = score;
                     best = it;
                     since = 0;
                 } else since++;
                 Map<String, Double> m = new LinkedHashMap<>();
-                m.put("train_" + fitMetric(), tr);
+                if (withTrain) m.put("train_" + fitMetric(), tr);
                 if (dvalid != null) m.put("valid_" + fitMetric(), va);
                 listener.onIteration(it, cfg.rounds(), m, improved);
                 // the best-iteration checkpoint is refreshed at most every 5 s (serialising every improvement is quadratic)
