@@ -411,15 +411,11 @@ public final class Session implements AutoCloseable {
     // ---------------------------------------------------------------- machinery
 
     private Workflow newWorkflow(Args attachArgs) {
-        List<String> tried = new ArrayList<>();
-        Workflow.Factory chosen = null;
-        for (Workflow.Factory f : ServiceLoader.load(Workflow.Factory.class, Session.class.getClassLoader())) {
-            tried.add(f.getClass().getSimpleName());
-            if (f.accepts(attachArgs) && (chosen == null || f.priority() > chosen.priority())) chosen = f;
-        }
+        Workflow.Factory chosen = Workflow.Factory.choose(attachArgs);
         if (chosen != null) return chosen.create(this);
         throw new ModelworkException("No workflow accepts this dataset", "attach_dataset " + attachArgs,
-                "check path= and format=; workflows on the class path: " + tried);
+                "check path= and format=; workflows on the class path: "
+                        + Workflow.Factory.all().stream().map(f -> f.getClass().getName()).toList());
     }
 
     private void checkOpen(Step step) {

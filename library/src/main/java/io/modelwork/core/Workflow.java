@@ -41,5 +41,29 @@ public interface Workflow extends AutoCloseable {
         /** Among factories that accept, the highest priority wins (the tabular fallback has the lowest). */
         default int priority() { return 0; }
         Workflow create(Session session);
+
+        /**
+         * The keys a recipe may give {@code step}, checked before any work runs ({@code bin/modelwork pipeline});
+         * {@code null} (the default) leaves the check to the session when the step runs.
+         */
+        default java.util.Collection<String> recipeKeys(Step step) { return null; }
+
+        /** Type check of one recipe value before any work runs; throws a {@link ModelworkException} naming {@code where}. */
+        default void checkRecipeValue(Step step, String key, Object value, String where) { }
+
+        /** Every factory on the class path (service order). */
+        static java.util.List<Factory> all() {
+            java.util.List<Factory> out = new java.util.ArrayList<>();
+            java.util.ServiceLoader.load(Factory.class, Factory.class.getClassLoader()).forEach(out::add);
+            return out;
+        }
+
+        /** The factory that takes these attach arguments: the accepting one with the highest priority, or null. */
+        static Factory choose(Args attachArgs) {
+            Factory chosen = null;
+            for (Factory f : all())
+                if (f.accepts(attachArgs) && (chosen == null || f.priority() > chosen.priority())) chosen = f;
+            return chosen;
+        }
     }
 }

@@ -3,8 +3,7 @@ package io.modelwork.optimization;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.ortools.constraintsolver.main;
 import io.modelwork.core.*;
-import io.modelwork.registry.ModelRegistry;
-import io.modelwork.registry.ModelVersion;
+import io.modelwork.registry.RegisterStep;
 import io.modelwork.report.StepReport;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -130,39 +129,16 @@ final class OptimizationExport {
     }
 
     static StepReport register(OptimizationWorkflow w, Args a) {
-        Path exportDir = w.exportDir();
-        if (exportDir == null || !Files.isDirectory(exportDir))
-            throw new ModelworkException("Nothing exported to register", "register", "run export first");
-        String stem = w.problem().name().replaceAll("[^A-Za-z0-9._-]", "_");
-        String name = a.getString("name", stem + "-" + w.spec().substring(w.spec().lastIndexOf('.') + 1));
-        Path home = a.has("home") ? Path.of(a.getString("home", null)) : ModelRegistry.defaultHome();
         Map<String, String> tags = new LinkedHashMap<>();
-        a.getMap("tags").forEach((k, v) -> tags.put(k, String.valueOf(v)));
-        tags.putIfAbsent("spec", w.spec());
-        tags.putIfAbsent("data_fingerprint", w.fingerprint());
+        tags.put("spec", w.spec());
+        tags.put("data_fingerprint", w.fingerprint());
         if (w.lastCheck() != null) {
-            tags.putIfAbsent("objective", String.valueOf(w.lastCheck().objective()));
-            tags.putIfAbsent("violations", String.valueOf(w.lastCheck().violations()));
+            tags.put("objective", String.valueOf(w.lastCheck().objective()));
+            tags.put("violations", String.valueOf(w.lastCheck().violations()));
         }
-        if (w.solution() != null) tags.putIfAbsent("status", w.solution().status());
-        String actor = a.getString("actor", System.getProperty("user.name", "unknown"));
-        try (ModelRegistry reg = ModelRegistry.open(home)) {
-            ModelVersion v = reg.register(name, exportDir, a.getString("stage", "none"), tags, actor);
-            StepReport r = new StepReport("register", "Registered " + v.modelId());
-            r.body().put("model_id", v.modelId());
-            r.body().set("model_version", v.toJson());
-            r.body().put("registry", home.toString());
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("model_id", v.modelId());
-            row.put("stage", v.stage().toString().toLowerCase(Locale.ROOT));
-            row.put("content id", v.contentId());
-            row.put("files", v.manifest().size());
-            row.put("registry", home);
-            row.putAll(tags);
-            r.table(OptimizationWorkflow.kv("Registry entry", row));
-            r.note("refer to it by its key: " + v.modelId());
-            return r;
-        }
+        if (w.solution() != null) tags.put("status", w.solution().status());
+        return RegisterStep.run(w.exportDir(), a, RegisterStep.stem(w.problem().name()) + "-"
+                + w.spec().substring(w.spec().lastIndexOf('.') + 1), tags, "");
     }
 
     static StepReport artifacts(OptimizationWorkflow w, ObjectNode registered) {

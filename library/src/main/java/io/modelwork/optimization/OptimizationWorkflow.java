@@ -38,6 +38,7 @@ public final class OptimizationWorkflow implements Workflow {
         }
         @Override public int priority() { return 10; }
         @Override public Workflow create(Session s) { return new OptimizationWorkflow(s); }
+        @Override public Collection<String> recipeKeys(Step step) { return staticKeys(step); }
     }
 
     /** The model specs this workflow builds, with the instance kinds each accepts. */
@@ -863,11 +864,5 @@ public final class OptimizationWorkflow implements Workflow {
         mipModel = null; // the native model is freed by its cleaner
     }
 
-    static Table kv(String title, Map<String, ?> m) {
-        Table t = Table.create(title);
-        StringColumn k = StringColumn.create("name"), v = StringColumn.create("value");
-        m.forEach((a, b) -> { k.append(a); v.append(String.valueOf(b)); });
-        t.addColumns(k, v);
-        return t;
-    }
+    static Table kv(String title, Map<String, ?> m) { return io.modelwork.report.Tables.keyValues(title, m); }
 }

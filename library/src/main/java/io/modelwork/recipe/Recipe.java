@@ -4,9 +4,8 @@ import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.core.Session;
 import io.modelwork.core.Step;
+import io.modelwork.core.Workflow;
 import io.modelwork.report.StepReport;
-import io.modelwork.optimization.OptimizationWorkflow;
-import io.modelwork.tabular.TabularWorkflow;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -68,10 +67,9 @@ public final class Recipe {
         LinkedHashMap<Step, Args> steps = new LinkedHashMap<>();
         Map<Step, Integer> lines = new HashMap<>();
         Map<?, ?> plain = new Yaml(new LoaderOptions()).load(text);
-        boolean optimization = optimizationRecipe(plain, baseDir);
-        // the tabular key lists apply only when the tabular workflow takes the dataset; other workflows (forecasting)
-        // have their keys checked by the session when each step runs
-        boolean tabular = !optimization && tabularRecipe(plain.containsKey("attach_dataset") ? plain.get("attach_dataset") : plain.get("attach"));
+        // the workflow that will take the dataset checks keys and value types now (if it declares them); the others
+        // (forecasting) have their keys checked by the session when each step runs
+        Workflow.Factory workflow = Workflow.Factory.choose(attachArgs(plain, baseDir));
         for (NodeTuple t : map.getValue()) {
             String key = ((ScalarNode) t.getKeyNode()).getValue();
             int ln = line(t.getKeyNode());
@@ -90,14 +88,14 @@ public final class Recipe {
             steps.put(step, Args.from(args));
             lines.put(step, ln);
             // check keys and value types now, before any work
-            if ((tabular || optimization) && t.getValueNode() instanceof MappingNode am)
+            if (workflow != null && t.getValueNode() instanceof MappingNode am)
                 for (NodeTuple at : am.getValue()) {
                     String ak = ((ScalarNode) at.getKeyNode()).getValue();
-                    Collection<String> valid = optimization ? OptimizationWorkflow.staticKeys(step) : TabularWorkflow.staticKeys(step);
+                    Collection<String> valid = workflow.recipeKeys(step);
                     if (valid != null && !valid.contains(ak))
                         throw new ModelworkException("Unknown key '" + ak + "' in step " + step.key(), source + ":" + line(at.getKeyNode()),
                                 "valid keys for " + step.key() + ": " + new TreeSet<>(valid));
-                    if (!optimization) TabularWorkflow.checkValue(step, ak, args.get(ak), source + ":" + line(at.getValueNode()));
+                    workflow.checkRecipeValue(step, ak, args.get(ak), source + ":" + line(at.getValueNode()));
                 }
         }
         if (!steps.containsKey(Step.ATTACH_DATASET) && !steps.containsKey(Step.RESUME))
@@ -126,26 +124,15 @@ public final class Recipe {
         return new Recipe(steps, source);
     }
 
-    /** True when attach_dataset names an optimization instance (TSPLIB, Solomon, JSPLIB, LP/MPS): its keys differ. */
-    private static boolean optimizationRecipe(Map<?, ?> plain, Path baseDir) {
-        if (plain == null || !(plain.get("attach_dataset") instanceof Map<?, ?> m)) return false;
+    /** attach_dataset's arguments with a relative path resolved against the recipe's folder (what the session will see). */
+    private static Args attachArgs(Map<?, ?> plain, Path baseDir) {
+        Object attach = plain == null ? null : plain.containsKey("attach_dataset") ? plain.get("attach_dataset") : plain.get("attach");
         Map<String, Object> a = new LinkedHashMap<>();
-        m.forEach((k, v) -> a.put(String.valueOf(k), v));
+        if (attach instanceof Map<?, ?> m) m.forEach((k, v) -> a.put(String.valueOf(k), v));
         Object p = a.get("path");
-        if (p != null && baseDir != null && !Path.of(String.valueOf(p)).isAbsolute()) a.put("path", baseDir.resolve(String.valueOf(p)).normalize().toString());
-        return new OptimizationWorkflow.Factory().accepts(Args.from(a));
-    }
-
-    /** True when the tabular workflow (not a higher-priority one) accepts these attach_dataset arguments. */
-    private static boolean tabularRecipe(Object attach) {
-        if (!(attach instanceof Map<?, ?> m)) return true;
-        Map<String, Object> a = new LinkedHashMap<>();
-        m.forEach((k, v) -> a.put(String.valueOf(k), v));
-        Args args = Args.from(a);
-        io.modelwork.core.Workflow.Factory chosen = null;
-        for (io.modelwork.core.Workflow.Factory f : java.util.ServiceLoader.load(io.modelwork.core.Workflow.Factory.class, Recipe.class.getClassLoader()))
-            if (f.accepts(args) && (chosen == null || f.priority() > chosen.priority())) chosen = f;
-        return chosen == null || chosen instanceof TabularWorkflow.Factory;
+        if (p != null && baseDir != null && !String.valueOf(p).startsWith("jdbc:") && !Path.of(String.valueOf(p)).isAbsolute())
+            a.put("path", baseDir.resolve(String.valueOf(p)).normalize().toString());
+        return Args.from(a);
     }
 
     private static int line(Node n) { return n.getStartMark().getLine() + 1; }

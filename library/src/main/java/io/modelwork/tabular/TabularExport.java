@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.*;
 import io.modelwork.data.Dataset;
 import io.modelwork.export.onnx.*;
-import io.modelwork.registry.ModelRegistry;
-import io.modelwork.registry.ModelVersion;
+import io.modelwork.registry.RegisterStep;
 import io.modelwork.report.StepReport;
 import tech.tablesaw.api.*;
 
@@ -194,36 +193,11 @@ final class TabularExport {
     }
 
     static StepReport register(TabularWorkflow w, Args a) {
-        Path exportDir = w.exportDir();
-        if (exportDir == null || !Files.isDirectory(exportDir))
-            throw new ModelworkException("Nothing exported to register", "register", "run export first");
-        String stem = Path.of(w.dataset().ref()).getFileName().toString().replaceAll("\\..*$", "").replaceAll("[^A-Za-z0-9._-]", "_");
-        String name = a.getString("name", stem + "-" + w.spec().algorithm());
-        Path home = a.has("home") ? Path.of(a.getString("home", null)) : ModelRegistry.defaultHome();
         Map<String, String> tags = new LinkedHashMap<>();
-        a.getMap("tags").forEach((k, v) -> tags.put(k, String.valueOf(v)));
-        tags.putIfAbsent("spec", w.spec().toString());
-        tags.putIfAbsent("data_fingerprint", w.dataset().fingerprint());
-        w.session().report(Step.EVALUATE).ifPresent(ev -> ev.body().path("metrics").path("test").fields()
-                .forEachRemaining(e -> tags.putIfAbsent("test_" + e.getKey(), String.valueOf(e.getValue().asDouble()))));
-        String actor = a.getString("actor", System.getProperty("user.name", "unknown"));
-        try (ModelRegistry reg = ModelRegistry.open(home)) {
-            ModelVersion v = reg.register(name, exportDir, a.getString("stage", "none"), tags, actor);
-            StepReport r = new StepReport("register", "Registered " + v.modelId());
-            r.body().put("model_id", v.modelId());
-            r.body().set("model_version", v.toJson());
-            r.body().put("registry", home.toString());
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("model_id", v.modelId());
-            row.put("stage", v.stage().toString().toLowerCase(Locale.ROOT));
-            row.put("content id", v.contentId());
-            row.put("files", v.manifest().size());
-            row.put("registry", home);
-            row.putAll(tags);
-            r.table(TabularWorkflow.kv("Registry entry", row));
-            r.note("serve it by its key: " + v.modelId() + " (or " + v.name() + "/<stage>, " + v.name() + "@<alias>)");
-            return r;
-        }
+        tags.put("spec", w.spec().toString());
+        tags.put("data_fingerprint", w.dataset().fingerprint());
+        RegisterStep.addTestMetricTags(w.session(), tags);
+        return RegisterStep.run(w.exportDir(), a, RegisterStep.stem(w.dataset().ref()) + "-" + w.spec().algorithm(), tags, "");
     }
 
     static StepReport artifacts(TabularWorkflow w, ObjectNode registered) {

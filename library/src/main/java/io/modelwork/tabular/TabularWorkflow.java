@@ -36,6 +36,10 @@ public final class TabularWorkflow implements Workflow {
         @Override public boolean accepts(Args a) { return true; }
         @Override public int priority() { return -100; }
         @Override public Workflow create(Session s) { return new TabularWorkflow(s); }
+        @Override public Collection<String> recipeKeys(Step step) { return staticKeys(step); }
+        @Override public void checkRecipeValue(Step step, String key, Object value, String where) {
+            checkValue(step, key, value, where);
+        }
     }
 
     private final Session session;
@@ -242,13 +246,7 @@ public final class TabularWorkflow implements Workflow {
         return r;
     }
 
-    static Table kv(String title, Map<String, ?> m) {
-        Table t = Table.create(title);
-        StringColumn k = StringColumn.create("name"), v = StringColumn.create("value");
-        m.forEach((a, b) -> { k.append(a); v.append(String.valueOf(b)); });
-        t.addColumns(k, v);
-        return t;
-    }
+    static Table kv(String title, Map<String, ?> m) { return io.modelwork.report.Tables.keyValues(title, m); }
 
     // ------------------------------------------------------------------ 6 fit
 

@@ -854,13 +854,7 @@ public final class ForecastWorkflow implements Workflow {
         return o;
     }
 
-    static Table kv(String title, Map<String, ?> m) {
-        Table t = Table.create(title);
-        StringColumn k = StringColumn.create("name"), v = StringColumn.create("value");
-        m.forEach((a, b) -> { k.append(a); v.append(String.valueOf(b)); });
-        t.addColumns(k, v);
-        return t;
-    }
+    static Table kv(String title, Map<String, ?> m) { return io.modelwork.report.Tables.keyValues(title, m); }
 
     // ------------------------------------------------------------------ 8 tune
 
