@@ -82,10 +82,10 @@ public final class XgboostModel implements TabularModel {
         boolean cuda = cfg.device().equals("cuda");
         long start = System.nanoTime();
         DMatrix dtrain = null, dvalid = null;
+        Booster b = null;
         try {
             dtrain = dmatrix(train, true);
             dvalid = valid == null ? null : dmatrix(valid, true);
-            Booster b;
             try {
                 b = XGBoost.train(dtrain, engineParams(cfg, cuda), 0, new HashMap<>(), null, null);
                 if (cuda) b.update(dtrain, 0); // fails fast on a CPU-only build
@@ -141,14 +141,19 @@ public final class XgboostModel implements TabularModel {
                     break;
                 }
             }
-            byte[] bestBytes = best + 1 == history.size() ? b.toByteArray("json") : trim(b.toByteArray("json"), best + 1);
+            boolean lastIsBest = best + 1 == history.size();
+            byte[] bestBytes = lastIsBest ? b.toByteArray("json") : trim(b.toByteArray("json"), best + 1);
             listener.onBest(best, bestBytes);
-            b.dispose();
             if (booster != null) booster.dispose();
-            try {
-                booster = XGBoost.loadModel(bestBytes);
-            } catch (java.io.IOException e) {
-                throw new ModelworkException("Cannot reload the best XGBoost iteration", "fit", "retry the fit", e);
+            if (lastIsBest) booster = b; // the trained booster is the best model: no reload
+            else {
+                b.dispose();
+                b = null;
+                try {
+                    booster = XGBoost.loadModel(bestBytes);
+                } catch (java.io.IOException e) {
+                    throw new ModelworkException("Cannot reload the best XGBoost iteration", "fit", "retry the fit", e);
+                }
             }
             return new FitResult(fitMetric(), history, best, bestScore, (System.nanoTime() - start) / 1e9,
                     cuda ? "cuda" : "cpu", notes);
@@ -156,6 +161,7 @@ public final class XgboostModel implements TabularModel {
             throw new ModelworkException("XGBoost failed: " + firstLine(e), "fit (" + spec + ")",
                     "check the hyper-parameters " + params, e);
         } finally {
+            if (b != null && b != booster) b.dispose(); // an interrupted or failed fit releases its booster
             if (dtrain != null) dtrain.dispose();
             if (dvalid != null) dvalid.dispose();
         }
