@@ -25,6 +25,8 @@ public final class XgboostModel implements TabularModel {
     private final int numClasses;
     private Map<String, Object> params;
     private Booster booster;
+    /** The booster's JSON form, kept from fit/load so that export, checkpoints and feature importance do not re-serialise. */
+    private byte[] json;
 
     XgboostModel(ModelSpec spec, Dataset.Task task, int numClasses, Map<String, Object> params) {
         this.spec = spec;
@@ -145,6 +147,7 @@ public final class XgboostModel implements TabularModel {
             byte[] bestBytes = lastIsBest ? b.toByteArray("json") : trim(b.toByteArray("json"), best + 1);
             listener.onBest(best, bestBytes);
             if (booster != null) booster.dispose();
+            json = bestBytes;
             if (lastIsBest) booster = b; // the trained booster is the best model: no reload
             else {
                 b.dispose();
@@ -233,7 +236,8 @@ public final class XgboostModel implements TabularModel {
     @Override
     public byte[] saveNative() {
         try {
-            return booster().toByteArray("json");
+            if (json == null) json = booster().toByteArray("json");
+            return json.clone();
         } catch (XGBoostError e) {
             throw new ModelworkException("Cannot serialise the booster: " + firstLine(e), "save", "", e);
         }
@@ -243,7 +247,10 @@ public final class XgboostModel implements TabularModel {
     public void loadNative(byte[] bytes) {
         try {
             if (booster != null) booster.dispose();
+            booster = null;
+            json = null;
             booster = XGBoost.loadModel(bytes);
+            if (bytes.length > 0 && bytes[0] == '{') json = bytes.clone();
         } catch (Exception e) {
             throw new ModelworkException("Cannot load the XGBoost model: " + e.getMessage(), "model." + nativeExtension(),
                     "the file is damaged or not an XGBoost JSON model; restore it from the checkpoint", e);
@@ -282,5 +289,6 @@ public final class XgboostModel implements TabularModel {
             booster.dispose();
             booster = null;
         }
+        json = null;
     }
 }
