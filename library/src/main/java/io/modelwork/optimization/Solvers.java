@@ -276,6 +276,91 @@ final class Solvers {
         return new Solution(status, stoppedBy, obj, bound, seconds, ttf, List.copyOf(trace), null, starts, null, log.toString(), used);
     }
 
+    // ------------------------------------------------------------------ CP-SAT, any model
+
+    /**
+     * Solves a user's CP-SAT model (optimization.cpsat) on a copy of its proto, so the caller's {@code CpModel} is
+     * never changed. {@code hint}: the checkpoint's values of every variable; it replaces the model's own hint when
+     * given (a hint that does not fit the model, e.g. another variable count, is ignored and the log says so).
+     * Progress: one point per solution (objective and the bound at that moment) and a final point.
+     */
+    static Solution cpsat(com.google.ortools.sat.CpModelProto proto, Params pr, double[] hint, Listener l) {
+        OrTools.load();
+        CpModel m = new CpModel();
+        m.getBuilder().mergeFrom(proto);
+        boolean hinted = false;
+        StringBuilder log = new StringBuilder();
+        if (hint != null) {
+            if (hint.length == proto.getVariablesCount()) {
+                m.getBuilder().clearSolutionHint();
+                var h = m.getBuilder().getSolutionHintBuilder();
+                for (int i = 0; i < hint.length; i++) h.addVars(i).addValues(Math.round(hint[i]));
+                hinted = true;
+                log.append("# started from the checkpoint's solution (solution hint on all ").append(hint.length).append(" variables)\n");
+            } else log.append("# the checkpoint's solution has ").append(hint.length).append(" values, the model ")
+                    .append(proto.getVariablesCount()).append(" variables: ignored\n");
+        }
+        boolean hasObjective = proto.hasObjective() || proto.hasFloatingPointObjective();
+        CpSolver s = new CpSolver();
+        s.getParameters().setMaxTimeInSeconds(pr.timeLimit()).setNumWorkers(Math.max(1, pr.workers()))
+                .setRandomSeed((int) (pr.seed() & 0x7fffffff)).setRelativeGapLimit(Math.max(0, pr.gap()))
+                .setLogSearchProgress(true).setLogToStdout(false);
+        s.setLogCallback(new LogSink(log));
+        List<double[]> trace = Collections.synchronizedList(new ArrayList<>());
+        long t0 = System.nanoTime();
+        boolean[] hitTarget = {false};
+        boolean maximize = maximizes(proto);
+        CpSolverSolutionCallback cb = new CpSolverSolutionCallback() {
+            @Override public void onSolutionCallback() {
+                double t = (System.nanoTime() - t0) / 1e9;
+                double obj = hasObjective ? objectiveValue() : 0, b = hasObjective ? bestObjectiveBound() : Double.NaN;
+                trace.add(new double[]{t, obj, b});
+                l.point(t, obj, b);
+                if (hasObjective && !Double.isNaN(pr.target()) && (maximize ? obj >= pr.target() - 1e-9 : obj <= pr.target() + 1e-9)) {
+                    hitTarget[0] = true;
+                    stopSearch();
+                }
+            }
+        };
+        CpSolverStatus st = s.solve(m, cb);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        var resp = s.response();
+        double[] values = null;
+        if ((st == CpSolverStatus.OPTIMAL || st == CpSolverStatus.FEASIBLE) && resp.getSolutionCount() == proto.getVariablesCount()) {
+            values = new double[resp.getSolutionCount()];
+            for (int i = 0; i < values.length; i++) values[i] = resp.getSolution(i);
+        }
+        String status = switch (st) {
+            case OPTIMAL -> "optimal";
+            case FEASIBLE -> "feasible";
+            case INFEASIBLE -> "infeasible";
+            case MODEL_INVALID -> "invalid";
+            default -> "timeout";
+        };
+        double obj = values == null ? Double.NaN : hasObjective ? resp.getObjectiveValue() : 0;
+        double bound = hasObjective ? resp.getBestObjectiveBound() : Double.NaN;
+        if (st == CpSolverStatus.INFEASIBLE || st == CpSolverStatus.MODEL_INVALID) bound = Double.NaN;
+        trace.add(new double[]{seconds, obj, bound});
+        boolean gapStop = hasObjective && st == CpSolverStatus.OPTIMAL && Math.abs(obj - bound) > 1e-9;
+        if (gapStop) status = "feasible"; // stopped by relative_gap_limit
+        String stoppedBy = st == CpSolverStatus.OPTIMAL ? (gapStop ? "gap_limit" : "proof") : st == CpSolverStatus.INFEASIBLE ? "proof"
+                : hitTarget[0] ? "target_reached" : "time_limit";
+        ObjectNode used = pr.toJson();
+        used.put("hinted", hinted);
+        used.put("solver_status", st.name());
+        used.put("has_objective", hasObjective);
+        used.put("sense", maximize ? "maximize" : "minimize");
+        double ttf = Double.NaN;
+        synchronized (trace) { for (double[] p : trace) if (!Double.isNaN(p[1])) { ttf = p[0]; break; } }
+        return new Solution(status, stoppedBy, obj, bound, seconds, ttf, List.copyOf(trace), null, null, values, log.toString(), used);
+    }
+
+    /** CP-SAT stores a maximisation as a minimisation with a negative scaling factor. */
+    static boolean maximizes(com.google.ortools.sat.CpModelProto p) {
+        if (p.hasFloatingPointObjective()) return p.getFloatingPointObjective().getMaximize();
+        return p.hasObjective() && p.getObjective().getScalingFactor() < 0;
+    }
+
     /** Collects solver log lines (a named class: OR-Tools' JNI needs accept(Ljava/lang/String;)V on the class). */
     static final class LogSink implements java.util.function.Consumer<String> {
         private final StringBuilder log;
