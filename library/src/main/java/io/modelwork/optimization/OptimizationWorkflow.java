@@ -67,7 +67,7 @@ public final class OptimizationWorkflow implements Workflow {
     }
 
     static final List<String> SOLVE_KEYS = List.of("time_limit", "gap", "workers", "first_solution", "metaheuristic", "vehicles",
-            "vehicle_cost", "solver", "log_search", "target");
+            "vehicle_cost", "solver", "log_search", "target", "live");
 
     private final Session session;
     private Args attachArgs;
@@ -491,7 +491,8 @@ public final class OptimizationWorkflow implements Workflow {
             throw new ModelworkException("Unknown metaheuristic '" + mh + "'", "metaheuristic", "use one of " + Solvers.METAHEURISTICS);
         return new Solvers.Params(tl, a.getDouble("gap", 0), a.getInt("workers", ctx().threads()), ctx().seedFor("solve") % 1_000_000_007L,
                 fs == null ? null : fs.toLowerCase(Locale.ROOT), mh == null ? null : mh.toLowerCase(Locale.ROOT), a.getInt("vehicles", 0),
-                a.getDouble("target", Double.NaN), a.getBool("log_search", false), a.getString("solver", null), a.getLong("vehicle_cost", 0));
+                a.getDouble("target", Double.NaN), a.getBool("log_search", false), a.getString("solver", null), a.getLong("vehicle_cost", 0),
+                a.getBool("live", true));
     }
 
     // ------------------------------------------------------------------ 6 fit
@@ -519,7 +520,8 @@ public final class OptimizationWorkflow implements Workflow {
         rows.put("started from a hint", solution.parameters().path("hinted").asBoolean(false));
         r.table(kv("Solve", rows));
         r.chart(objectiveChart(solution));
-        if (problem instanceof Problem.Mip && !isCpSat()) r.note("the model-builder MIP interface has no solution callback: the trace has the final point only; see solver.log for the solver's progress");
+        if (problem instanceof Problem.Mip && !isCpSat()) r.note("progress: " + solution.parameters().path("progress").asText()
+                + " — the model builder has no solution callback in Java (see solver.log; live=false solves in one call)");
         if (isCpSat() && solution.status().equals("infeasible"))
             r.note("CP-SAT proved the model INFEASIBLE: no assignment satisfies all constraints. Relax or drop a constraint "
                     + "(to find which, make constraints optional with enforcement literals and maximise how many hold); evaluate has nothing to check");
@@ -543,7 +545,8 @@ public final class OptimizationWorkflow implements Workflow {
         } else if (p instanceof Problem.JobShop j) s = Solvers.jobShop(j, pr, hintFrom == null ? null : hintFrom.starts(), l);
         else if (p instanceof Problem.Mip m) {
             ModelBuilder mb = p == problem ? mipModel : Solvers.mipModel(m);
-            s = Solvers.mip(m, mb, pr, hintFrom == null ? null : hintFrom.values(), l);
+            Validator.LinearModel lm = p == problem ? linear : Solvers.linearModel(mb);
+            s = Solvers.mip(m, mb, lm, pr, hintFrom == null ? null : hintFrom.values(), l);
         } else {
             double hk = p == problem ? heldKarp : (p instanceof Problem.Tsp t && isSymmetric(t.dist()) ? HeldKarp.bound(t.dist(), 300) : Double.NaN);
             s = Solvers.routing(p, sc, pr, hintFrom == null ? null : hintFrom.routes(), hk, l);
@@ -736,7 +739,7 @@ public final class OptimizationWorkflow implements Workflow {
             over.put("target", Double.NaN);
             Solvers.Params pr = params(Args.from(over));
             pr = new Solvers.Params(pr.timeLimit(), pr.gap(), pr.workers(), pr.seed(), pr.firstSolution(), pr.metaheuristic(),
-                    pr.vehicles(), Double.NaN, pr.logSearch(), pr.solver(), pr.vehicleCost());
+                    pr.vehicles(), Double.NaN, pr.logSearch(), pr.solver(), pr.vehicleCost(), pr.live());
             Solution s;
             try {
                 s = solve(problem, scaling, pr, null, false);
@@ -852,7 +855,7 @@ public final class OptimizationWorkflow implements Workflow {
             double target = Double.isNaN(reference) ? Double.NaN : (maximize ? reference * (1 - targetGap) : reference * (1 + targetGap));
             Solvers.Params base = params(Args.of("time_limit", maxTime));
             Solvers.Params pr = new Solvers.Params(maxTime, q instanceof Problem.Tsp || q instanceof Problem.Vrptw ? 0 : targetGap, base.workers(), base.seed(),
-                    base.firstSolution(), base.metaheuristic(), base.vehicles(), target, false, base.solver(), base.vehicleCost());
+                    base.firstSolution(), base.metaheuristic(), base.vehicles(), target, false, base.solver(), base.vehicleCost(), base.live());
             Solution s = solve(q, sc, pr, null, false);
             double reached = Double.NaN;
             String refText;
