@@ -405,8 +405,8 @@ final class Solvers {
 
     /**
      * Solves an LP/MPS model and reports progress (objective and bound over time) although the OR-Tools 9.14 model
-     * builder has no solution callback in Java, and SCIP's log does not reach the log callback (it is printed to the
-     * process's stdout, so it is switched off here). Three ways, chosen by solver and {@code live}:
+     * builder has no solution callback in Java, and the solvers' own logs do not reach its log callback (SCIP and
+     * CP-SAT print them to the process's stdout, so output is switched off; solver.log holds one line per slice). Three ways, chosen by solver and {@code live}:
      * <ul>
      *   <li>{@code solver=cp_sat} on a pure-integer model with finite bounds and integral row coefficients: the model
      *       is translated to a {@code CpModelProto} ({@link #cpSatOf}) and solved by CP-SAT directly, whose solution
@@ -442,7 +442,7 @@ final class Solvers {
             throw new ModelworkException("The solver " + solver + " is not in this OR-Tools build", "solver", "use scip, cp_sat or glop");
         boolean sliced = pr.live() && integer && !solver.equals("glop") && !solver.equals("pdlp");
         StringBuilder log = new StringBuilder();
-        ms.enableOutput(!solver.equals("scip"));
+        ms.enableOutput(false); // 9.14: the solvers' logs go to the process's stdout, not to the log callback
         ms.setLogCallback(new LogSink(log));
         List<String> specific = new ArrayList<>();
         if (solver.equals("scip")) {
