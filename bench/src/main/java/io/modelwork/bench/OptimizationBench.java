@@ -35,7 +35,7 @@ import static io.modelwork.bench.BenchSupport.*;
  * <p>Missing {@code glpsol}/{@code cbc}: the bench prints how to install them and leaves the column out.
  *
  * <pre>bench/run.sh OptimizationBench [--quick] [--mip-limit=15] [--route-limit=10] [--vrptw-limit=20]
- *     [--tsp=burma14,ulysses16,...] [--mip-tsp=burma14,...] [--solomon=C101,...]</pre>
+ *     [--tsp=burma14,ulysses16,...|none] [--mip-tsp=burma14,...] [--solomon=C101,...|none]</pre>
  */
 public final class OptimizationBench {
     static final List<String> TSP = List.of("burma14", "ulysses16", "gr17", "ulysses22", "bayg29", "dantzig42", "att48", "eil51", "berlin52", "st70");
@@ -102,10 +102,10 @@ public final class OptimizationBench {
                 Args build = vehicles > 0 ? Args.of("spec", "optimization.routing.vrptw", "vehicles", vehicles) : Args.of("spec", "optimization.routing.vrptw");
                 StepReport[] fit = new StepReport[1];
                 Result r = routing(tmp, Assets.data("optimization/solomon/" + name + ".txt"), vrpLimit, opt * 1.01, build, fit);
-                double first = fit[0].body().path("time_to_first_solution_s").asDouble(Double.NaN);
-                vr.add(List.of(name, f(opt, 2), String.valueOf(vehicles), f(first, 2), r.time(vrpLimit),
-                        Double.isNaN(r.seconds()) ? "—" : f(r.seconds() / first, 1) + "x", f(r.objective(), 2),
-                        f(100 * (r.objective() - opt) / opt, 2) + "%"));
+                double first = fit[0].body().path("time_to_first_solution_s").isNumber() ? fit[0].body().get("time_to_first_solution_s").asDouble() : Double.NaN;
+                vr.add(List.of(name, f(opt, 2), String.valueOf(vehicles), Double.isNaN(first) ? "no solution in " + f(vrpLimit, 0) + " s" : f(first, 2),
+                        r.time(vrpLimit), Double.isNaN(r.seconds()) ? "—" : f(r.seconds() / first, 1) + "x",
+                        Double.isNaN(r.objective()) ? "—" : f(r.objective(), 2), Double.isNaN(r.objective()) ? "—" : f(100 * (r.objective() - opt) / opt, 2) + "%"));
                 System.out.println("  done " + name);
             }
             table("Solomon VRPTW (routing library, fleet of the best-known solution): seconds to 1% of the best known; ratio = time / time to first solution",
@@ -115,7 +115,9 @@ public final class OptimizationBench {
         }
     }
 
-    static List<String> list(String flag, List<String> dflt) { return flag == null ? dflt : List.of(flag.split(",")); }
+    static List<String> list(String flag, List<String> dflt) {
+        return flag == null ? dflt : flag.equals("none") ? List.of() : List.of(flag.split(","));
+    }
 
     static double known(String name) throws Exception {
         for (String line : Files.readAllLines(Assets.data("optimization/tsplib/solutions.txt"))) {
@@ -151,6 +153,7 @@ public final class OptimizationBench {
             double reached = Double.NaN;
             for (JsonNode p : fit.body().get("trace"))
                 if (!p.get(1).isNull() && p.get(1).asDouble() <= target + 1e-9) { reached = p.get(0).asDouble(); break; }
+            if (!fit.body().get("objective").isNumber()) return new Result(Double.NaN, Double.NaN, fit.body().get("status").asText());
             double obj = s.evaluate(Args.empty()).body().get("metrics").get("objective").asDouble();
             return new Result(reached, obj, fit.body().get("status").asText());
         }
