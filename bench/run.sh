@@ -2,6 +2,7 @@
 # Builds the project, resolves the bench classpath, and runs one benchmark (or all).
 #   bench/run.sh LifecycleOverheadBench [--quick] [flags...]
 #   bench/run.sh all [--quick]
+#   bench/run.sh OptimizationBench [--quick]   (time to 1% of the optimum; glpsol/cbc columns need glpk-utils, coinor-cbc)
 # Kernel latency (kernel_info, cell round trips, first chart; Java 17 and Temurin 25): bench/kernel/run.sh
 # Environment: MVN (default "mvn -q -o"; set MVN="mvn -q" to allow downloads), JAVA (default java),
 #              BENCH_SKIP_BUILD=1 to reuse the last build, MODELWORK_ASSETS (data root; default: a "shared" folder beside the checkout or a parent).

@@ -179,6 +179,52 @@ OPTIMIZATION = notebook(
         ("13 · register", "Register the solved model.", "%register name=berlin52-tsp stage=staging"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("15 · close", "Stop the solver and release resources.", "%close"),
+        ("A CP-SAT model of your own (optimization.cpsat) · configure",
+         "Any CP-SAT model written in Java goes through the same steps with `spec=optimization.cpsat`. A new session "
+         "for it:", "%configure seed=42 threads=2"),
+        ("attach_dataset", "Attach the data the model is built from — here the job-shop ft06 (Fisher & Thompson, 6 jobs "
+         "× 6 machines, optimum 55) — so the run records its fingerprint and evaluate knows the optimum. A model that "
+         "needs no file attaches nothing: `session().attachDataset(Args.of(\"format\", \"cpsat\"))`. prepare_data "
+         "and split are no-ops for this spec.",
+         'session().attachDataset(Args.of("path", Assets.data("optimization/jsplib/ft06").toString()))'),
+        ("prepare_data", "Nothing to scale: the model is already in integers.", "%prepare"),
+        ("split", "Nothing to split: a single model (scenarios would be other CpModelProto files).", "%split"),
+        ("build: the model in Java", "The model is ordinary OR-Tools Java: one interval per operation, job order, no "
+         "overlap per machine, minimise the makespan. build takes the `CpModel` (copied at this moment) and the "
+         "variables to report; it also accepts a `CpModelProto`, a `.pb`/`.pbtxt` file or a "
+         "`Function<CpModel, Map<String, ?>>` builder.",
+         'import com.google.ortools.sat.*;\n\n'
+         '// ft06: per job, (machine, duration) pairs in processing order\n'
+         'List<int[]> jobs = Files.readAllLines(Assets.data("optimization/jsplib/ft06")).stream()\n'
+         '    .filter(l -> !l.isBlank() && !l.startsWith("#")).skip(1)\n'
+         '    .map(l -> Arrays.stream(l.trim().split("\\\\s+")).mapToInt(Integer::parseInt).toArray()).toList();\n'
+         'int horizon = jobs.stream().mapToInt(r -> IntStream.range(0, r.length / 2).map(k -> r[2 * k + 1]).sum()).sum();\n'
+         'CpModel model = new CpModel();\n'
+         'IntVar makespan = model.newIntVar(0, horizon, "makespan");\n'
+         'Map<Integer, List<IntervalVar>> machines = new TreeMap<>();\n'
+         'IntVar[][] start = new IntVar[jobs.size()][];\n'
+         'for (int j = 0; j < jobs.size(); j++) {\n'
+         '    int[] r = jobs.get(j);\n'
+         '    start[j] = new IntVar[r.length / 2];\n'
+         '    for (int k = 0; k < r.length / 2; k++) {\n'
+         '        start[j][k] = model.newIntVar(0, horizon, "start_" + j + "_" + k);\n'
+         '        machines.computeIfAbsent(r[2 * k], m -> new ArrayList<>())\n'
+         '                .add(model.newFixedSizeIntervalVar(start[j][k], r[2 * k + 1], "op_" + j + "_" + k));\n'
+         '        if (k > 0) model.addGreaterOrEqual(start[j][k], LinearExpr.affine(start[j][k - 1], 1, r[2 * k - 1]));\n'
+         '    }\n'
+         '    model.addGreaterOrEqual(makespan, LinearExpr.affine(start[j][r.length / 2 - 1], 1, r[r.length - 1]));\n'
+         '}\n'
+         'for (List<IntervalVar> ivs : machines.values()) model.addNoOverlap(ivs);\n'
+         'model.minimize(makespan);\n'
+         'session().build(Args.of("spec", "optimization.cpsat", "model", model,\n'
+         '    "report", Map.of("makespan", makespan, "start", start)))'),
+        ("fit", "CP-SAT with a time limit and 2 workers; the progress shows every solution with the bound.",
+         "%fit time_limit=10 workers=2"),
+        ("evaluate", "Objective, bound, gap to the known 55, and every constraint of the model re-checked from the "
+         "proto without the solver (zero violations); the reported makespan and start times. For scale: the same "
+         "kind of model on ft10 (10 × 10, optimum 930) reaches 940 (1.1% above 930, bound 808, not proven) in "
+         "20 s on 2 workers of the loaded 2-core test machine.", "%evaluate"),
+        ("close", "Release the session.", "%close"),
     ])
 
 FORECASTING = notebook(

@@ -34,6 +34,11 @@ def step_json(nb, step):
     raise AssertionError("no %s report in the notebook" % step)
 
 
+def step_jsons(nb, step):
+    return [o["data"]["application/json"] for _, o in outputs(nb)
+            if isinstance(o.get("data", {}).get("application/json"), dict) and o["data"]["application/json"].get("step") == step]
+
+
 class TemplateNotebooks(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -91,6 +96,13 @@ class TemplateNotebooks(unittest.TestCase):
         metrics = step_json(nb, "evaluate")["metrics"]
         self.assertEqual(metrics["violations"], 0, metrics)
         self.assertEqual(metrics["objective"], 7542, "berlin52 reaches its optimum: %s" % metrics)
+        # the second part: ft06 written as a CP-SAT model in a Java cell (optimization.cpsat)
+        builds = step_jsons(nb, "build")
+        self.assertEqual(builds[-1]["spec"], "optimization.cpsat", builds[-1])
+        cpsat = step_jsons(nb, "evaluate")[-1]
+        self.assertEqual(cpsat["metrics"]["violations"], 0, cpsat["metrics"])
+        self.assertEqual(cpsat["metrics"]["objective"], 55, "ft06 by hand reaches its optimum: %s" % cpsat["metrics"])
+        self.assertEqual(cpsat["reported"]["makespan"], 55)
 
     def test_forecasting(self):
         nb = self.load("forecasting")

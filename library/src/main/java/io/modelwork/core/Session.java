@@ -184,7 +184,7 @@ public final class Session implements AutoCloseable {
                 if (e.getKey() == Step.SAVE_CHECKPOINT || e.getKey() == Step.RESUME) continue;
                 ObjectNode s = steps.addObject();
                 s.put("step", e.getKey().key());
-                s.set("args", Json.MAPPER.valueToTree(e.getValue().asMap()));
+                s.set("args", Json.args(e.getValue().asMap()));
             }
             for (var e : reports.entrySet())
                 Files.writeString(staging.resolve("reports").resolve(e.getKey().key() + ".json"), Json.write(e.getValue().toJson()));
@@ -502,7 +502,7 @@ public final class Session implements AutoCloseable {
         ObjectNode ev = Json.object();
         ev.put("step", step.key());
         ev.put("event", "start");
-        ev.set("args", Json.MAPPER.valueToTree(a.asMap()));
+        ev.set("args", Json.args(a.asMap()));
         context.log().write(ev);
     }
 

@@ -15,7 +15,8 @@ import java.util.*;
 import java.util.stream.Stream;
 
 /**
- * Steps 12-14 for optimization: the bundle (the model as LP + MPS for MIPs, CP-SAT proto text for job-shop, the
+ * Steps 12-14 for optimization: the bundle (the model as LP + MPS for MIPs, CP-SAT proto text for job-shop, CP-SAT
+ * proto binary + text for optimization.cpsat, the
  * scaled integer data + routing search parameters for routing; the solution JSON, the solver log, metrics, the
  * instance fingerprint, requirements and a SHA-256 manifest), written in a staging folder and published with one
  * rename; registration in the model registry; the artifact map.
@@ -34,7 +35,13 @@ final class OptimizationExport {
             AtomicFiles.deleteTree(staging);
             Files.createDirectories(staging);
             List<String> modelFiles = new ArrayList<>();
-            if (p instanceof Problem.Mip) {
+            if (w.isCpSat()) {
+                // binary for CpSolver / attach_dataset path=model.cpsat.pb, text for reading and diffing
+                Files.write(staging.resolve("model.cpsat.pb"), w.cpModel().toByteArray());
+                Files.writeString(staging.resolve("model.cpsat.pbtxt"), w.cpModel().toString());
+                modelFiles.add("model.cpsat.pb");
+                modelFiles.add("model.cpsat.pbtxt");
+            } else if (p instanceof Problem.Mip) {
                 Files.writeString(staging.resolve("model.lp"), w.mipModel().exportToLpString(false));
                 Files.writeString(staging.resolve("model.mps"), w.mipModel().exportToMpsString(false));
                 modelFiles.add("model.lp");
@@ -54,6 +61,7 @@ final class OptimizationExport {
                 modelFiles.add("search_parameters.pbtxt");
             }
             ObjectNode sol = s == null ? Json.object().put("status", "none") : s.toJson();
+            if (w.isCpSat() && s != null && s.values() != null) sol.set("reported", CpSatReport.values(w.cpReport(), s.values()));
             sol.put("instance", p.name());
             sol.put("spec", w.spec());
             if (w.lastCheck() != null) {
@@ -67,7 +75,8 @@ final class OptimizationExport {
             metrics.put("model", w.spec());
             Files.writeString(staging.resolve("metrics.json"), Json.write(metrics));
             if (w.calibrationJson() != null) Files.writeString(staging.resolve("calibration.json"), Json.write(w.calibrationJson()));
-            Files.writeString(staging.resolve("data_fingerprint.txt"), w.fingerprint() + "  " + w.file().getFileName() + "\n");
+            Files.writeString(staging.resolve("data_fingerprint.txt"), w.file() == null ? "none  (no dataset: the model is model.cpsat.pb, sha256 "
+                    + CpSatReport.fingerprint(w.cpModel()) + ")\n" : w.fingerprint() + "  " + w.file().getFileName() + "\n");
             Path log = w.session().context().log().file();
             if (Files.exists(log)) Files.copy(log, staging.resolve("training_log.jsonl"));
             Files.writeString(staging.resolve("requirements.txt"), "# exact runtime dependencies of this bundle\njava>=17\n"
@@ -76,6 +85,7 @@ final class OptimizationExport {
             sig.put("model", w.spec());
             sig.put("task", "optimization");
             sig.put("instance_format", p.format());
+            if (w.isCpSat()) sig.put("model_fingerprint", CpSatReport.fingerprint(w.cpModel()));
             sig.set("model_files", Json.MAPPER.valueToTree(modelFiles));
             sig.put("scale", w.scaling().factor());
             sig.put("precision", w.scaling().precision());
@@ -153,6 +163,7 @@ final class OptimizationExport {
                         case "model.lp" -> "model_lp";
                         case "model.mps" -> "model_mps";
                         case "model.cpsat.pbtxt" -> "model_cpsat_proto";
+                        case "model.cpsat.pb" -> "model_cpsat_proto_binary";
                         case "model.json" -> "model";
                         case "solver.log" -> "solver_log";
                         case "training_log.jsonl" -> "training_log";

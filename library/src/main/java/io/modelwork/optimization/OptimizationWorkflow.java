@@ -19,7 +19,23 @@ import java.util.*;
  * The lifecycle steps for optimization on Google OR-Tools: build defines variables, constraints and the objective,
  * fit solves. Instances: TSPLIB (TSP, CVRP), Solomon VRPTW, JSPLIB job-shop, LP/MPS. Specs:
  * {@code optimization.routing.tsp}, {@code optimization.routing.vrptw}, {@code optimization.cpsat.jobshop},
- * {@code optimization.mip}. Every solution is re-checked by {@link Validator}, independent of the solver.
+ * {@code optimization.mip}, and {@code optimization.cpsat}: any CP-SAT model built in Java (in a notebook cell) and
+ * handed to build. Every solution is re-checked by {@link Validator}, independent of the solver.
+ *
+ * <h2>optimization.cpsat</h2>
+ * <pre>{@code
+ * session().attachDataset(Args.of("format", "cpsat", "name", "my-model"));   // no data file: the model is the data
+ * session().prepareData(Args.empty()); session().split(Args.empty());        // both no-ops for this spec
+ * CpModel m = new CpModel();  IntVar x = m.newIntVar(0, 10, "x"); ...  m.maximize(...);
+ * session().build(Args.of("spec", "optimization.cpsat", "model", m, "report", Map.of("x", x)));
+ * session().fit(Args.of("time_limit", 5, "workers", 2));
+ * }</pre>
+ * {@code model} is a {@code CpModel}, a {@code CpModelProto}, a path to a {@code .pb}/{@code .pbtxt} proto, or a
+ * builder ({@code Function<CpModel, Map<String, ?>>} whose map is the report, or {@code Consumer<CpModel>}); without
+ * {@code model}, build takes the proto attached as the dataset ({@code attach_dataset path=model.cpsat.pb}). The data
+ * a model is built from may also be attached as usual (e.g. a JSPLIB file): it is fingerprinted, and its known
+ * optimum gives evaluate a gap. {@code report} names variables or expressions (or arrays / lists of them) whose
+ * values evaluate shows. The model is copied at build: changing the {@code CpModel} afterwards does not change it.
  */
 public final class OptimizationWorkflow implements Workflow {
 
@@ -48,10 +64,11 @@ public final class OptimizationWorkflow implements Workflow {
         SPECS.put("optimization.routing.vrptw", "Solomon VRPTW or TSPLIB CVRP (.vrp): routing library with capacity and time-window dimensions");
         SPECS.put("optimization.cpsat.jobshop", "JSPLIB job-shop: CP-SAT intervals, no-overlap per machine, makespan objective");
         SPECS.put("optimization.mip", "LP or MPS file: OR-Tools model builder with SCIP (or cbc, highs, cp_sat, glop)");
+        SPECS.put("optimization.cpsat", "any CP-SAT model built in Java (build model=<CpModel>) or read from a CpModelProto file (.pb/.pbtxt)");
     }
 
     static final List<String> SOLVE_KEYS = List.of("time_limit", "gap", "workers", "first_solution", "metaheuristic", "vehicles",
-            "vehicle_cost", "solver", "log_search", "target");
+            "vehicle_cost", "solver", "log_search", "target", "live");
 
     private final Session session;
     private Args attachArgs;
@@ -69,6 +86,9 @@ public final class OptimizationWorkflow implements Workflow {
     private Args solveArgs = Args.empty();
     private ModelBuilder mipModel;
     private Validator.LinearModel linear;
+    private com.google.ortools.sat.CpModelProto cpModel;
+    private ObjectNode cpReport;
+    private String cpSource;
     private double heldKarp = Double.NaN;
     private Solution solution;
     private Solution hint;
@@ -92,7 +112,7 @@ public final class OptimizationWorkflow implements Workflow {
             case ATTACH_DATASET -> List.of("path", "format", "name", "validate", "optimum");
             case PREPARE_DATA -> List.of("scale");
             case SPLIT -> List.of("scenarios");
-            case BUILD -> { solve.add("spec"); yield solve; }
+            case BUILD -> { solve.add("spec"); solve.add("model"); solve.add("report"); yield solve; }
             case FIT -> { solve.add("use_hint"); yield solve; }
             case EVALUATE -> List.of();
             case TUNE -> List.of("first_solution", "metaheuristic", "workers", "solver", "trial_time", "trials", "apply");
@@ -119,18 +139,25 @@ public final class OptimizationWorkflow implements Workflow {
 
     @Override
     public StepReport attach(Args a) {
-        String path = a.requireString("path", "give the instance file, e.g. path=berlin52.tsp");
-        file = Path.of(path).toAbsolutePath().normalize();
-        String format = Readers.detect(file, a.getString("format", null));
-        if (format == null)
-            throw new ModelworkException("Cannot tell the optimization format of " + file, "attach_dataset path",
-                    "give format=tsplib|cvrp|solomon|jsplib|lp|mps");
-        problem = Readers.read(file, format);
-        if (a.has("name")) problem = rename(problem, a.getString("name", null));
-        try {
-            fingerprint = Session.sha256(file);
-        } catch (IOException e) {
-            throw new ModelworkException("Cannot read " + file, file.toString(), "check permissions");
+        if (!a.has("path") && "cpsat".equalsIgnoreCase(a.getString("format", ""))) {
+            // optimization.cpsat without a data file: the model built in Java at build is the whole input
+            file = null;
+            problem = new Problem.CpSat(a.getString("name", "cpsat-model"), null, null);
+            fingerprint = "none";
+        } else {
+            String path = a.requireString("path", "give the instance file, e.g. path=berlin52.tsp (or format=cpsat alone for a CP-SAT model built in Java)");
+            file = Path.of(path).toAbsolutePath().normalize();
+            String format = Readers.detect(file, a.getString("format", null));
+            if (format == null)
+                throw new ModelworkException("Cannot tell the optimization format of " + file, "attach_dataset path",
+                        "give format=tsplib|cvrp|solomon|jsplib|lp|mps|cpsat");
+            problem = Readers.read(file, format);
+            if (a.has("name")) problem = rename(problem, a.getString("name", null));
+            try {
+                fingerprint = Session.sha256(file);
+            } catch (IOException e) {
+                throw new ModelworkException("Cannot read " + file, file.toString(), "check permissions");
+            }
         }
         attachArgs = a;
         issues = Validator.inspect(problem);
@@ -139,13 +166,13 @@ public final class OptimizationWorkflow implements Workflow {
             throw new ModelworkException("Bad validate '" + mode + "'", "attach_dataset validate", "use validate=error or validate=warn");
         if (!issues.errors().isEmpty() && mode.equals("error"))
             throw new ModelworkException("The instance is inconsistent: " + String.join("; ", issues.errors().subList(0, Math.min(5, issues.errors().size())))
-                    + (issues.errors().size() > 5 ? " (and " + (issues.errors().size() - 5) + " more)" : ""), file.toString(),
+                    + (issues.errors().size() > 5 ? " (and " + (issues.errors().size() - 5) + " more)" : ""), String.valueOf(file),
                     "fix the data, or attach with validate=warn to inspect it anyway (solving will then likely be infeasible)");
         known = a.has("optimum") ? new BestKnown(a.getDouble("optimum", Double.NaN), false, Double.NaN, 0, "attach_dataset optimum=")
                 : BestKnown.lookup(problem, file);
         StepReport r = new StepReport("attach_dataset", "Instance " + problem.name());
         ObjectNode ds = r.body().putObject("dataset");
-        ds.put("ref", file.toString());
+        ds.put("ref", file == null ? "none" : file.toString());
         ds.put("format", problem.format());
         ds.put("name", problem.name());
         ds.put("fingerprint", fingerprint);
@@ -170,17 +197,24 @@ public final class OptimizationWorkflow implements Workflow {
         rows.put("format", problem.format());
         prof.fields().forEachRemaining(e -> rows.put(e.getKey(), e.getValue().asText()));
         rows.put("known optimum", known == null ? "—" : known.value() + (known.proven() ? " (proven)" : " (best known)"));
-        rows.put("fingerprint", fingerprint.substring(0, 16) + "…");
+        rows.put("fingerprint", shortFingerprint(16));
         r.table(kv("Profile", rows));
         issues.errors().forEach(e -> r.note("error: " + e));
         issues.warnings().forEach(w -> r.note("warning: " + w));
+        if (file == null) r.note("no dataset: build takes the CP-SAT model built in Java (model=<CpModel>); prepare_data and split are no-ops");
         return r;
+    }
+
+    /** The first n characters of the fingerprint, or all of it ("none" when no file is attached). */
+    String shortFingerprint(int n) {
+        return fingerprint.length() > n ? fingerprint.substring(0, n) + "…" : fingerprint;
     }
 
     private static Problem rename(Problem p, String name) {
         if (p instanceof Problem.Tsp t) return new Problem.Tsp(name, t.weightType(), t.x(), t.y(), t.dist(), t.comment());
         if (p instanceof Problem.Vrptw v) return new Problem.Vrptw(name, v.format(), v.x(), v.y(), v.demand(), v.ready(), v.due(), v.service(), v.vehicles(), v.capacity(), v.explicitDist());
         if (p instanceof Problem.JobShop j) return new Problem.JobShop(name, j.jobs(), j.machines(), j.machine(), j.duration());
+        if (p instanceof Problem.CpSat c) return new Problem.CpSat(name, c.file(), c.proto());
         Problem.Mip m = (Problem.Mip) p;
         return new Problem.Mip(name, m.format(), m.file(), m.variables(), m.constraints(), m.integers());
     }
@@ -212,6 +246,14 @@ public final class OptimizationWorkflow implements Workflow {
             o.put("constraints", m.constraints());
             o.put("integer_variables", m.integers());
             o.put("size", m.variables() + " x " + m.constraints());
+        } else if (p instanceof Problem.CpSat c) {
+            o.put("kind", "cpsat");
+            if (c.proto() == null) o.put("dataset", "none (the model is built in Java and given to build)");
+            else {
+                o.put("variables", c.proto().getVariablesCount());
+                o.put("constraints", c.proto().getConstraintsCount());
+                o.put("has_objective", c.proto().hasObjective() || c.proto().hasFloatingPointObjective());
+            }
         }
     }
 
@@ -225,7 +267,7 @@ public final class OptimizationWorkflow implements Workflow {
         StepReport r = new StepReport("prepare_data", "Integer scaling");
         r.body().put("scale", scaling.factor());
         r.body().put("precision", scaling.precision());
-        r.body().put("preprocessor_id", "scaling-" + (long) scaling.factor() + "-" + fingerprint.substring(0, 12));
+        r.body().put("preprocessor_id", "scaling-" + (long) scaling.factor() + "-" + fingerprint.substring(0, Math.min(12, fingerprint.length())));
         if (problem instanceof Problem.Tsp t && isSymmetric(t.dist())) {
             heldKarp = HeldKarp.bound(t.dist(), 300);
             r.body().put("held_karp_bound", heldKarp);
@@ -280,9 +322,14 @@ public final class OptimizationWorkflow implements Workflow {
 
     @Override
     public StepReport build(Args a) {
-        String s = a.getString("spec", problem.defaultSpec());
+        String s = a.getString("spec", a.has("model") ? CPSAT : problem.defaultSpec());
         if (!SPECS.containsKey(s))
             throw new ModelworkException("Unknown model spec '" + s + "'", "build spec", "known optimization specs: " + SPECS.keySet());
+        if (s.equals(CPSAT)) return buildCpSat(a);
+        if (a.has("model") || a.has("report"))
+            throw new ModelworkException("model= and report= belong to spec=" + CPSAT + ", not " + s, "build",
+                    "use spec=" + CPSAT + " to solve your own CP-SAT model, or drop model=/report=");
+        cpModel = null;
         if (!s.equals(problem.defaultSpec()))
             throw new ModelworkException("The spec " + s + " does not fit a " + problem.format() + " instance", "build spec",
                     "use spec=" + problem.defaultSpec() + " for this instance");
@@ -324,6 +371,107 @@ public final class OptimizationWorkflow implements Workflow {
         return r;
     }
 
+    static final String CPSAT = "optimization.cpsat";
+
+    boolean isCpSat() { return CPSAT.equals(spec); }
+
+    /** optimization.cpsat: takes the user's model (see the class javadoc), validates it with CP-SAT, copies it. */
+    private StepReport buildCpSat(Args a) {
+        OrTools.load();
+        Object m = a.get("model");
+        Object rep = a.get("report");
+        com.google.ortools.sat.CpModelProto proto;
+        String source;
+        if (m == null) {
+            if (problem instanceof Problem.CpSat c && c.proto() != null) { proto = c.proto(); source = "attached file " + c.file(); }
+            else throw new ModelworkException("optimization.cpsat needs a model, and none was given", "build model",
+                    "build your model in Java and pass it: session().build(Args.of(\"spec\", \"optimization.cpsat\", \"model\", cpModel)); "
+                            + "or give model=path/to/model.pb|.pbtxt, or attach a CpModelProto file as the dataset");
+        } else if (m instanceof com.google.ortools.sat.CpModel cm) { proto = cm.model(); source = "CpModel from Java"; }
+        else if (m instanceof com.google.ortools.sat.CpModelProto p) { proto = p; source = "CpModelProto from Java"; }
+        else if (m instanceof java.util.function.Function<?, ?> || m instanceof java.util.function.Consumer<?>) {
+            com.google.ortools.sat.CpModel cm = new com.google.ortools.sat.CpModel();
+            Object out;
+            try {
+                if (m instanceof java.util.function.Function<?, ?> f) {
+                    @SuppressWarnings("unchecked") var ff = (java.util.function.Function<com.google.ortools.sat.CpModel, ?>) f;
+                    out = ff.apply(cm);
+                } else {
+                    @SuppressWarnings("unchecked") var cc = (java.util.function.Consumer<com.google.ortools.sat.CpModel>) m;
+                    cc.accept(cm);
+                    out = null;
+                }
+            } catch (ClassCastException e) {
+                throw new ModelworkException("The model builder does not take a CpModel: " + e.getMessage(), "build model",
+                        "declare it as Function<CpModel, Map<String, Object>> or Consumer<CpModel>");
+            }
+            if (rep == null && out instanceof Map<?, ?>) rep = out;
+            proto = cm.model();
+            source = "builder " + m.getClass().getSimpleName();
+        } else if (m instanceof String || m instanceof Path) {
+            Path p = Path.of(String.valueOf(m)).toAbsolutePath().normalize();
+            Problem q = Readers.read(p, "cpsat");
+            proto = ((Problem.CpSat) q).proto();
+            source = "file " + p;
+        } else throw new ModelworkException("model= is a " + m.getClass().getName() + ", not a CP-SAT model", "build model",
+                "give a com.google.ortools.sat.CpModel, a CpModelProto, a Function<CpModel, Map<String, ?>> / Consumer<CpModel> builder, or a .pb/.pbtxt path");
+        if (proto.getVariablesCount() == 0)
+            throw new ModelworkException("The CP-SAT model has no variables", "build model (" + source + ")",
+                    "add variables and constraints to the CpModel before build (build copies the model at that moment)");
+        com.google.ortools.sat.CpModel check = new com.google.ortools.sat.CpModel();
+        check.getBuilder().mergeFrom(proto);
+        String invalid = check.validate();
+        if (!invalid.isEmpty())
+            throw new ModelworkException("CP-SAT refuses the model: " + invalid, "build model (" + source + ")",
+                    "fix the constraint named in the message (its variables, domains or coefficients)");
+        ObjectNode reportExprs;
+        if (rep instanceof ObjectNode on) reportExprs = on; // restored from a checkpoint: already in expression form
+        else if (rep == null) reportExprs = Json.object();
+        else if (rep instanceof Map<?, ?> mm) {
+            reportExprs = Json.object();
+            for (var e : mm.entrySet()) reportExprs.set(String.valueOf(e.getKey()), CpSatReport.toJson(String.valueOf(e.getKey()), e.getValue(), proto.getVariablesCount()));
+        } else throw new ModelworkException("report= is a " + rep.getClass().getSimpleName() + ", not a map", "build report",
+                "give Map.of(\"name\", intVar, \"starts\", intVarArray, ...)");
+        spec = CPSAT;
+        cpModel = proto;
+        cpReport = reportExprs;
+        cpSource = source;
+        mipModel = null;
+        linear = null;
+        buildArgs = a.without(List.of("spec", "model", "report"));
+        solveArgs = buildArgs;
+        Solvers.Params pr = params(Args.empty());
+        StepReport r = new StepReport("build", "Model " + spec);
+        r.body().put("spec", spec);
+        r.body().put("engine", "OR-Tools " + OrTools.version() + " CP-SAT");
+        r.body().put("model_source", source);
+        r.body().put("model_fingerprint", CpSatReport.fingerprint(proto));
+        r.body().set("parameters", pr.toJson());
+        ObjectNode size = r.body().putObject("model_size");
+        size.put("variables", proto.getVariablesCount());
+        size.put("constraints", proto.getConstraintsCount());
+        size.put("objective", proto.hasObjective() || proto.hasFloatingPointObjective() ? (Solvers.maximizes(proto) ? "maximize" : "minimize") : "none (satisfaction)");
+        Map<String, Integer> kinds = new TreeMap<>();
+        proto.getConstraintsList().forEach(c -> kinds.merge(c.getConstraintCase().name().toLowerCase(Locale.ROOT), 1, Integer::sum));
+        size.set("constraint_kinds", Json.MAPPER.valueToTree(kinds));
+        size.put("reported", String.join(", ", iterable(reportExprs.fieldNames())));
+        if (proto.hasSolutionHint()) r.note("the model carries a solution hint of " + proto.getSolutionHint().getVarsCount() + " variables (a resumed solution replaces it)");
+        r.note("the model was copied at build: later changes to the CpModel need another build");
+        r.table(kv("Model " + spec, flatten(r.body().get("parameters"), size)));
+        return r;
+    }
+
+    private static List<String> iterable(Iterator<String> it) {
+        List<String> l = new ArrayList<>();
+        it.forEachRemaining(l::add);
+        return l;
+    }
+
+    boolean maximize() {
+        if (isCpSat() && cpModel != null) return Solvers.maximizes(cpModel);
+        return linear != null && linear.maximize();
+    }
+
     private static Map<String, Object> flatten(JsonNode... nodes) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (JsonNode n : nodes) n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
@@ -344,7 +492,8 @@ public final class OptimizationWorkflow implements Workflow {
             throw new ModelworkException("Unknown metaheuristic '" + mh + "'", "metaheuristic", "use one of " + Solvers.METAHEURISTICS);
         return new Solvers.Params(tl, a.getDouble("gap", 0), a.getInt("workers", ctx().threads()), ctx().seedFor("solve") % 1_000_000_007L,
                 fs == null ? null : fs.toLowerCase(Locale.ROOT), mh == null ? null : mh.toLowerCase(Locale.ROOT), a.getInt("vehicles", 0),
-                a.getDouble("target", Double.NaN), a.getBool("log_search", false), a.getString("solver", null), a.getLong("vehicle_cost", 0));
+                a.getDouble("target", Double.NaN), a.getBool("log_search", false), a.getString("solver", null), a.getLong("vehicle_cost", 0),
+                a.getBool("live", true));
     }
 
     // ------------------------------------------------------------------ 6 fit
@@ -372,8 +521,12 @@ public final class OptimizationWorkflow implements Workflow {
         rows.put("started from a hint", solution.parameters().path("hinted").asBoolean(false));
         r.table(kv("Solve", rows));
         r.chart(objectiveChart(solution));
-        if (problem instanceof Problem.Mip) r.note("the model-builder MIP interface has no solution callback: the trace has the final point only; see solver.log for the solver's progress");
-        if (!solution.hasSolution()) r.note("no solution: " + solution.status());
+        if (problem instanceof Problem.Mip && !isCpSat()) r.note("progress: " + solution.parameters().path("progress").asText()
+                + " — the model builder has no solution callback in Java (see solver.log; live=false solves in one call)");
+        if (isCpSat() && solution.status().equals("infeasible"))
+            r.note("CP-SAT proved the model INFEASIBLE: no assignment satisfies all constraints. Relax or drop a constraint "
+                    + "(to find which, make constraints optional with enforcement literals and maximise how many hold); evaluate has nothing to check");
+        else if (!solution.hasSolution()) r.note("no solution: " + solution.status() + (solution.status().equals("timeout") ? " (raise time_limit)" : ""));
         return r;
     }
 
@@ -384,10 +537,17 @@ public final class OptimizationWorkflow implements Workflow {
         Solvers.Listener l = (t, obj, bound) -> progress.update("fit", (int) Math.min(limitMs, Math.round(t * 1000)), (int) limitMs,
                 String.format(Locale.ROOT, "t=%.2fs objective %s bound %s", t, fmt(obj), fmt(bound)));
         Solution s;
-        if (p instanceof Problem.JobShop j) s = Solvers.jobShop(j, pr, hintFrom == null ? null : hintFrom.starts(), l);
+        if (isCpSat()) {
+            com.google.ortools.sat.CpModelProto proto = p == problem ? cpModel : p instanceof Problem.CpSat c ? c.proto() : null;
+            if (proto == null)
+                throw new ModelworkException("Scenario " + p.name() + " is not a CP-SAT model", "scenarios",
+                        "with spec=" + CPSAT + " scenarios must be CpModelProto files (.pb/.pbtxt)");
+            s = Solvers.cpsat(proto, pr, hintFrom == null ? null : hintFrom.values(), l);
+        } else if (p instanceof Problem.JobShop j) s = Solvers.jobShop(j, pr, hintFrom == null ? null : hintFrom.starts(), l);
         else if (p instanceof Problem.Mip m) {
             ModelBuilder mb = p == problem ? mipModel : Solvers.mipModel(m);
-            s = Solvers.mip(m, mb, pr, hintFrom == null ? null : hintFrom.values(), l);
+            Validator.LinearModel lm = p == problem ? linear : Solvers.linearModel(mb);
+            s = Solvers.mip(m, mb, lm, pr, hintFrom == null ? null : hintFrom.values(), l);
         } else {
             double hk = p == problem ? heldKarp : (p instanceof Problem.Tsp t && isSymmetric(t.dist()) ? HeldKarp.bound(t.dist(), 300) : Double.NaN);
             s = Solvers.routing(p, sc, pr, hintFrom == null ? null : hintFrom.routes(), hk, l);
@@ -438,6 +598,12 @@ public final class OptimizationWorkflow implements Workflow {
         if (Math.abs(c.objective() - solution.objective()) > 1e-6 * Math.max(1, Math.abs(c.objective())))
             r.note(String.format(Locale.ROOT, "the validator's objective %.4f differs from the solver's %.4f (integer scaling of %s)",
                     c.objective(), solution.objective(), scaling.precision()));
+        if (isCpSat()) {
+            if (!(cpModel.hasObjective() || cpModel.hasFloatingPointObjective())) r.note("the model has no objective (satisfaction): objective is 0");
+            ObjectNode values = CpSatReport.values(cpReport, solution.values());
+            r.body().set("reported", values);
+            r.table(CpSatReport.table(cpModel, cpReport, values, solution.values()));
+        }
         r.chart(objectiveChart(solution));
         Chart extra = solutionChart();
         if (extra != null) r.chart(extra);
@@ -446,6 +612,7 @@ public final class OptimizationWorkflow implements Workflow {
     }
 
     Validator.Check check(Problem p, Solution s, Solvers.Params pr) {
+        if (isCpSat()) return Validator.cpsat(p == problem ? cpModel : ((Problem.CpSat) p).proto(), s.values());
         if (p instanceof Problem.Tsp t) {
             int[] route = s.routes().get(0);
             int[] tour = new int[route.length + 1];
@@ -544,7 +711,7 @@ public final class OptimizationWorkflow implements Workflow {
             List<String> mh = a.getList("metaheuristic");
             if (mh.isEmpty()) mh = List.of("guided_local_search", "simulated_annealing", "tabu_search");
             for (String f : fs) for (String m : mh) grid.add(new LinkedHashMap<>(Map.of("first_solution", f, "metaheuristic", m)));
-        } else if (problem instanceof Problem.JobShop) {
+        } else if (problem instanceof Problem.JobShop || isCpSat()) {
             List<String> w = a.getList("workers");
             if (w.isEmpty()) {
                 Set<Integer> ws = new TreeSet<>(List.of(1, 2, Math.max(1, ctx().threads()), 8));
@@ -557,7 +724,7 @@ public final class OptimizationWorkflow implements Workflow {
             for (String x : s) grid.add(new LinkedHashMap<>(Map.of("solver", x)));
         }
         if (grid.size() > maxTrials) grid = grid.subList(0, maxTrials);
-        boolean maximize = linear != null && linear.maximize();
+        boolean maximize = maximize();
         StepReport r = new StepReport("tune", "Search-strategy tuning");
         ArrayNode hist = r.body().putArray("history");
         Table t = Table.create("Trials (objective at time_limit=" + trialTime + " s)");
@@ -573,7 +740,7 @@ public final class OptimizationWorkflow implements Workflow {
             over.put("target", Double.NaN);
             Solvers.Params pr = params(Args.from(over));
             pr = new Solvers.Params(pr.timeLimit(), pr.gap(), pr.workers(), pr.seed(), pr.firstSolution(), pr.metaheuristic(),
-                    pr.vehicles(), Double.NaN, pr.logSearch(), pr.solver(), pr.vehicleCost());
+                    pr.vehicles(), Double.NaN, pr.logSearch(), pr.solver(), pr.vehicleCost(), pr.live());
             Solution s;
             try {
                 s = solve(problem, scaling, pr, null, false);
@@ -680,7 +847,7 @@ public final class OptimizationWorkflow implements Workflow {
                 fin = StringColumn.create("final objective");
         double worst = 0;
         boolean allReached = true;
-        boolean maximize = linear != null && linear.maximize();
+        boolean maximize = maximize();
         for (int i = 0; i < all.size(); i++) {
             Problem q = all.get(i);
             BestKnown k = i == 0 ? known : BestKnown.lookup(q, files.get(i));
@@ -689,7 +856,7 @@ public final class OptimizationWorkflow implements Workflow {
             double target = Double.isNaN(reference) ? Double.NaN : (maximize ? reference * (1 - targetGap) : reference * (1 + targetGap));
             Solvers.Params base = params(Args.of("time_limit", maxTime));
             Solvers.Params pr = new Solvers.Params(maxTime, q instanceof Problem.Tsp || q instanceof Problem.Vrptw ? 0 : targetGap, base.workers(), base.seed(),
-                    base.firstSolution(), base.metaheuristic(), base.vehicles(), target, false, base.solver(), base.vehicleCost());
+                    base.firstSolution(), base.metaheuristic(), base.vehicles(), target, false, base.solver(), base.vehicleCost(), base.live());
             Solution s = solve(q, sc, pr, null, false);
             double reached = Double.NaN;
             String refText;
@@ -775,6 +942,8 @@ public final class OptimizationWorkflow implements Workflow {
     String spec() { return spec; }
     Scaling scaling() { return scaling; }
     ModelBuilder mipModel() { return mipModel; }
+    com.google.ortools.sat.CpModelProto cpModel() { return cpModel; }
+    ObjectNode cpReport() { return cpReport; }
     Path exportDir() { return exportDir; }
     Validator.Check lastCheck() { return lastCheck; }
     ObjectNode calibrationJson() { return calibration; }
@@ -792,12 +961,17 @@ public final class OptimizationWorkflow implements Workflow {
         ArrayNode sc = s.putArray("scenarios");
         scenarioFiles.forEach(p -> sc.add(p.toString()));
         if (spec != null) s.put("spec", spec);
-        s.set("build_args", Json.MAPPER.valueToTree(buildArgs.asMap()));
-        s.set("solve_args", Json.MAPPER.valueToTree(solveArgs.asMap()));
+        s.set("build_args", Json.args(buildArgs.asMap()));
+        s.set("solve_args", Json.args(solveArgs.asMap()));
+        if (isCpSat()) {
+            s.set("cpsat_report", cpReport);
+            s.put("cpsat_source", cpSource);
+        }
         if (calibration != null) s.set("calibration", calibration);
         Solution best = best();
         if (best != null && best.hasSolution()) s.set("best_solution", best.toJson());
         try {
+            if (isCpSat()) Files.write(dir.resolve("cpsat_model.pb"), cpModel.toByteArray());
             Files.writeString(dir.resolve("optimization.json"), Json.write(s));
             if (best != null && best.log() != null) Files.writeString(dir.resolve("solver.log"), best.log());
         } catch (IOException e) {
@@ -809,7 +983,7 @@ public final class OptimizationWorkflow implements Workflow {
     Solution best() {
         if (solution == null || !solution.hasSolution()) return hint;
         if (hint == null || !hint.hasSolution()) return solution;
-        boolean max = linear != null && linear.maximize();
+        boolean max = maximize();
         return (max ? solution.objective() >= hint.objective() : solution.objective() <= hint.objective()) ? solution : hint;
     }
 
@@ -824,7 +998,7 @@ public final class OptimizationWorkflow implements Workflow {
         }
         attach(Args.from(Json.MAPPER.convertValue(s.get("attach_args"), Map.class)));
         if (!fingerprint.equals(s.path("fingerprint").asText()))
-            throw new ModelworkException("The instance changed since the checkpoint", file.toString(),
+            throw new ModelworkException("The instance changed since the checkpoint", String.valueOf(file),
                     "restore the original file, or start a new session on the new one");
         prepare(Args.from(Json.MAPPER.convertValue(s.get("prepare_args"), Map.class)));
         List<String> sc = new ArrayList<>();
@@ -833,7 +1007,13 @@ public final class OptimizationWorkflow implements Workflow {
         if (s.has("spec")) {
             Map<String, Object> b = new LinkedHashMap<>(Json.MAPPER.convertValue(s.get("build_args"), Map.class));
             b.put("spec", s.get("spec").asText());
+            if (CPSAT.equals(s.get("spec").asText())) {
+                // the CpModel object of the notebook is gone: the checkpoint keeps its proto and the report expressions
+                b.put("model", dir.resolve("cpsat_model.pb").toString());
+                b.put("report", s.get("cpsat_report"));
+            }
             build(Args.from(b));
+            if (s.has("cpsat_source")) cpSource = s.get("cpsat_source").asText() + " (restored from the checkpoint)";
             solveArgs = Args.from(Json.MAPPER.convertValue(s.get("solve_args"), Map.class));
         }
         if (s.has("calibration")) calibration = (ObjectNode) s.get("calibration");
@@ -862,6 +1042,7 @@ public final class OptimizationWorkflow implements Workflow {
     @Override
     public void close() {
         mipModel = null; // the native model is freed by its cleaner
+        cpModel = null;
     }
 
     static Table kv(String title, Map<String, ?> m) { return io.modelwork.report.Tables.keyValues(title, m); }

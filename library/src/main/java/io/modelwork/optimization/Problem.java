@@ -7,11 +7,11 @@ import java.nio.file.Path;
  * (doubles where the file has decimals); scaling to the integers the routing library and CP-SAT need happens in
  * prepare_data ({@link Scaling}).
  */
-public sealed interface Problem permits Problem.Tsp, Problem.Vrptw, Problem.JobShop, Problem.Mip {
+public sealed interface Problem permits Problem.Tsp, Problem.Vrptw, Problem.JobShop, Problem.Mip, Problem.CpSat {
 
     String name();
 
-    /** The input format: tsplib, solomon, cvrp (TSPLIB CVRP), jsplib, lp or mps. */
+    /** The input format: tsplib, solomon, cvrp (TSPLIB CVRP), jsplib, lp, mps or cpsat. */
     String format();
 
     /** The model spec that fits this instance by default. */
@@ -61,5 +61,16 @@ public sealed interface Problem permits Problem.Tsp, Problem.Vrptw, Problem.JobS
     /** A linear or mixed-integer program given as an LP or MPS file (read by the OR-Tools model builder). */
     record Mip(String name, String format, Path file, int variables, int constraints, int integers) implements Problem {
         @Override public String defaultSpec() { return "optimization.mip"; }
+    }
+
+    /**
+     * A CP-SAT model for {@code optimization.cpsat}: read from a {@code CpModelProto} file ({@code .pb} binary or
+     * {@code .pbtxt} text, e.g. the {@code model.cpsat.pb} of an export bundle), or no file at all
+     * ({@code attach_dataset format=cpsat}): then the model is built in Java and handed to build
+     * ({@code model=<CpModel>}). {@code file} and {@code proto} are {@code null} in that case.
+     */
+    record CpSat(String name, Path file, com.google.ortools.sat.CpModelProto proto) implements Problem {
+        @Override public String format() { return "cpsat"; }
+        @Override public String defaultSpec() { return "optimization.cpsat"; }
     }
 }

@@ -24,13 +24,12 @@ import java.util.*;
 public final class Readers {
     private Readers() {}
 
-    public static final List<String> FORMATS = List.of("tsplib", "cvrp", "solomon", "jsplib", "lp", "mps");
+    public static final List<String> FORMATS = List.of("tsplib", "cvrp", "solomon", "jsplib", "lp", "mps", "cpsat");
 
     /** The format of a file from {@code format=} or its name and content; {@code null} when it is none of ours. */
     public static String detect(Path path, String format) {
         if (format != null && !format.isBlank()) {
             String f = format.toLowerCase(Locale.ROOT);
-            if (f.equals("cpsat")) return "jsplib";
             if (f.equals("vrp")) return "cvrp";
             return FORMATS.contains(f) ? f : null;
         }
@@ -40,6 +39,7 @@ public final class Readers {
         if (name.endsWith(".vrp")) return "cvrp";
         if (name.endsWith(".lp")) return "lp";
         if (name.endsWith(".mps")) return "mps";
+        if (name.endsWith(".pb") || name.endsWith(".pbtxt")) return "cpsat";
         boolean solomonDir = path.toAbsolutePath().getParent() != null
                 && path.toAbsolutePath().getParent().getFileName() != null
                 && path.toAbsolutePath().getParent().getFileName().toString().toLowerCase(Locale.ROOT).contains("solomon");
@@ -86,6 +86,7 @@ public final class Readers {
                 case "solomon" -> readSolomon(path);
                 case "jsplib" -> readJsplib(path);
                 case "lp", "mps" -> readMip(path, format);
+                case "cpsat" -> readCpSat(path);
                 default -> throw new ModelworkException("Unknown optimization format '" + format + "'", "attach_dataset format",
                         "use one of " + FORMATS);
             };
@@ -369,6 +370,33 @@ public final class Readers {
     // ------------------------------------------------------------------ LP / MPS
 
     /** The file's text (OR-Tools 9.14's importFromLpFile fails on files its importFromLpString accepts). */
+    /**
+     * A CP-SAT {@code CpModelProto}: protobuf text format for {@code .pbtxt}, else binary (the other one is tried
+     * when the first fails, so a misnamed file still reads).
+     */
+    static Problem readCpSat(Path path) throws IOException {
+        byte[] bytes = Files.readAllBytes(path);
+        boolean text = path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pbtxt");
+        com.google.ortools.sat.CpModelProto proto = null;
+        String err = null;
+        for (int attempt = 0; attempt < 2 && proto == null; attempt++, text = !text) {
+            try {
+                if (text) {
+                    var b = com.google.ortools.sat.CpModelProto.newBuilder();
+                    com.google.protobuf.TextFormat.merge(new String(bytes, StandardCharsets.UTF_8), b);
+                    proto = b.build();
+                } else proto = com.google.ortools.sat.CpModelProto.parseFrom(bytes);
+            } catch (Exception e) {
+                if (err == null) err = e.getMessage();
+            }
+        }
+        if (proto == null)
+            throw new ModelworkException("Not a CP-SAT model (CpModelProto, binary or text): " + err, path.toString(),
+                    "attach the model.cpsat.pb / model.cpsat.pbtxt of an export bundle, or write one with CpModel.exportToFile");
+        String name = proto.getName().isBlank() ? path.getFileName().toString().replaceAll("\\.(cpsat\\.)?pb(txt)?$", "") : proto.getName();
+        return new Problem.CpSat(name, path, proto);
+    }
+
     static String text(Path path) {
         try {
             return Files.readString(path, StandardCharsets.ISO_8859_1);

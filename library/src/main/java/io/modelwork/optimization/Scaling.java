@@ -13,6 +13,7 @@ import io.modelwork.core.ModelworkException;
  *       is also feasible in exact arithmetic (the validator re-checks it with doubles).</li>
  *   <li>Job-shop: integer durations (factor 1, exact).</li>
  *   <li>MIP: no scaling; the solvers work in doubles with their own tolerances.</li>
+ *   <li>CP-SAT (optimization.cpsat): none; the user's model is already in integers.</li>
  * </ul>
  */
 public record Scaling(double factor, long[][] cost, long[][] travel, long[] demand, long[] ready, long[] due, long[] service,
@@ -23,6 +24,7 @@ public record Scaling(double factor, long[][] cost, long[][] travel, long[] dema
             return new Scaling(1, t.dist(), null, null, null, null, null, 0,
                     "exact: TSPLIB distances are integers by definition (" + t.weightType() + ")");
         if (p instanceof Problem.Vrptw v) return vrptw(v, factor);
+        if (p instanceof Problem.CpSat) return new Scaling(1, null, null, null, null, null, null, 0, "exact: CP-SAT works on the model's integers");
         if (p instanceof Problem.JobShop) return new Scaling(1, null, null, null, null, null, null, 0, "exact: integer durations");
         return new Scaling(1, null, null, null, null, null, null, 0, "none: the MIP solver works in doubles");
     }

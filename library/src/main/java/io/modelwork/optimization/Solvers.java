@@ -41,7 +41,7 @@ final class Solvers {
 
     /** Solver parameters, merged from build and fit arguments. */
     record Params(double timeLimit, double gap, int workers, long seed, String firstSolution, String metaheuristic,
-                  int vehicles, double target, boolean logSearch, String solver, long vehicleCost) {
+                  int vehicles, double target, boolean logSearch, String solver, long vehicleCost, boolean live) {
 
         ObjectNode toJson() {
             ObjectNode o = Json.object();
@@ -55,6 +55,7 @@ final class Solvers {
             if (!Double.isNaN(target)) o.put("target", target);
             if (solver != null) o.put("solver", solver);
             if (vehicleCost > 0) o.put("vehicle_cost", vehicleCost);
+            if (!live) o.put("live", false);
             return o;
         }
     }
@@ -276,6 +277,91 @@ final class Solvers {
         return new Solution(status, stoppedBy, obj, bound, seconds, ttf, List.copyOf(trace), null, starts, null, log.toString(), used);
     }
 
+    // ------------------------------------------------------------------ CP-SAT, any model
+
+    /**
+     * Solves a user's CP-SAT model (optimization.cpsat) on a copy of its proto, so the caller's {@code CpModel} is
+     * never changed. {@code hint}: the checkpoint's values of every variable; it replaces the model's own hint when
+     * given (a hint that does not fit the model, e.g. another variable count, is ignored and the log says so).
+     * Progress: one point per solution (objective and the bound at that moment) and a final point.
+     */
+    static Solution cpsat(com.google.ortools.sat.CpModelProto proto, Params pr, double[] hint, Listener l) {
+        OrTools.load();
+        CpModel m = new CpModel();
+        m.getBuilder().mergeFrom(proto);
+        boolean hinted = false;
+        StringBuilder log = new StringBuilder();
+        if (hint != null) {
+            if (hint.length == proto.getVariablesCount()) {
+                m.getBuilder().clearSolutionHint();
+                var h = m.getBuilder().getSolutionHintBuilder();
+                for (int i = 0; i < hint.length; i++) h.addVars(i).addValues(Math.round(hint[i]));
+                hinted = true;
+                log.append("# started from the checkpoint's solution (solution hint on all ").append(hint.length).append(" variables)\n");
+            } else log.append("# the checkpoint's solution has ").append(hint.length).append(" values, the model ")
+                    .append(proto.getVariablesCount()).append(" variables: ignored\n");
+        }
+        boolean hasObjective = proto.hasObjective() || proto.hasFloatingPointObjective();
+        CpSolver s = new CpSolver();
+        s.getParameters().setMaxTimeInSeconds(pr.timeLimit()).setNumWorkers(Math.max(1, pr.workers()))
+                .setRandomSeed((int) (pr.seed() & 0x7fffffff)).setRelativeGapLimit(Math.max(0, pr.gap()))
+                .setLogSearchProgress(true).setLogToStdout(false);
+        s.setLogCallback(new LogSink(log));
+        List<double[]> trace = Collections.synchronizedList(new ArrayList<>());
+        long t0 = System.nanoTime();
+        boolean[] hitTarget = {false};
+        boolean maximize = maximizes(proto);
+        CpSolverSolutionCallback cb = new CpSolverSolutionCallback() {
+            @Override public void onSolutionCallback() {
+                double t = (System.nanoTime() - t0) / 1e9;
+                double obj = hasObjective ? objectiveValue() : 0, b = hasObjective ? bestObjectiveBound() : Double.NaN;
+                trace.add(new double[]{t, obj, b});
+                l.point(t, obj, b);
+                if (hasObjective && !Double.isNaN(pr.target()) && (maximize ? obj >= pr.target() - 1e-9 : obj <= pr.target() + 1e-9)) {
+                    hitTarget[0] = true;
+                    stopSearch();
+                }
+            }
+        };
+        CpSolverStatus st = s.solve(m, cb);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        var resp = s.response();
+        double[] values = null;
+        if ((st == CpSolverStatus.OPTIMAL || st == CpSolverStatus.FEASIBLE) && resp.getSolutionCount() == proto.getVariablesCount()) {
+            values = new double[resp.getSolutionCount()];
+            for (int i = 0; i < values.length; i++) values[i] = resp.getSolution(i);
+        }
+        String status = switch (st) {
+            case OPTIMAL -> "optimal";
+            case FEASIBLE -> "feasible";
+            case INFEASIBLE -> "infeasible";
+            case MODEL_INVALID -> "invalid";
+            default -> "timeout";
+        };
+        double obj = values == null ? Double.NaN : hasObjective ? resp.getObjectiveValue() : 0;
+        double bound = hasObjective ? resp.getBestObjectiveBound() : Double.NaN;
+        if (st == CpSolverStatus.INFEASIBLE || st == CpSolverStatus.MODEL_INVALID) bound = Double.NaN;
+        trace.add(new double[]{seconds, obj, bound});
+        boolean gapStop = hasObjective && st == CpSolverStatus.OPTIMAL && Math.abs(obj - bound) > 1e-9;
+        if (gapStop) status = "feasible"; // stopped by relative_gap_limit
+        String stoppedBy = st == CpSolverStatus.OPTIMAL ? (gapStop ? "gap_limit" : "proof") : st == CpSolverStatus.INFEASIBLE ? "proof"
+                : hitTarget[0] ? "target_reached" : "time_limit";
+        ObjectNode used = pr.toJson();
+        used.put("hinted", hinted);
+        used.put("solver_status", st.name());
+        used.put("has_objective", hasObjective);
+        used.put("sense", maximize ? "maximize" : "minimize");
+        double ttf = Double.NaN;
+        synchronized (trace) { for (double[] p : trace) if (!Double.isNaN(p[1])) { ttf = p[0]; break; } }
+        return new Solution(status, stoppedBy, obj, bound, seconds, ttf, List.copyOf(trace), null, null, values, log.toString(), used);
+    }
+
+    /** CP-SAT stores a maximisation as a minimisation with a negative scaling factor. */
+    static boolean maximizes(com.google.ortools.sat.CpModelProto p) {
+        if (p.hasFloatingPointObjective()) return p.getFloatingPointObjective().getMaximize();
+        return p.hasObjective() && p.getObjective().getScalingFactor() < 0;
+    }
+
     /** Collects solver log lines (a named class: OR-Tools' JNI needs accept(Ljava/lang/String;)V on the class). */
     static final class LogSink implements java.util.function.Consumer<String> {
         private final StringBuilder log;
@@ -317,22 +403,46 @@ final class Solvers {
         return new Validator.LinearModel(h.getMaximize(), h.getObjectiveOffset(), obj, lb, ub, integer, names, rl, ru, idx, coef, rn);
     }
 
-    static Solution mip(Problem.Mip m, ModelBuilder mb, Params pr, double[] hint, Listener l) {
+    /**
+     * Solves an LP/MPS model and reports progress (objective and bound over time) although the OR-Tools 9.14 model
+     * builder has no solution callback in Java, and the solvers' own logs do not reach its log callback (SCIP and
+     * CP-SAT print them to the process's stdout, so output is switched off; solver.log holds one line per slice). Three ways, chosen by solver and {@code live}:
+     * <ul>
+     *   <li>{@code solver=cp_sat} on a pure-integer model with finite bounds and integral row coefficients: the model
+     *       is translated to a {@code CpModelProto} ({@link #cpSatOf}) and solved by CP-SAT directly, whose solution
+     *       callback gives every incumbent and the bound at that moment, live, at no extra cost.</li>
+     *   <li>scip, cbc, highs (a MIP, {@code live=true}, the default): the solve runs in <em>slices</em> of growing
+     *       length (the first about 1/20 of the time limit, clamped to 0.25–2 s, then doubling, all within the time
+     *       limit), each warm-started with the best solution so far as a hint, and one progress point (incumbent,
+     *       best bound over all slices) after each slice. The bound of any slice is a valid bound of the model, so
+     *       the best of them is reported. The price is honest and stated: every slice restarts the branch-and-bound
+     *       tree (presolve, root cuts), so a proof of optimality can take up to about twice as long as one call, and
+     *       progress points are at slice ends, not at the moment an incumbent was found.</li>
+     *   <li>{@code live=false}, an LP (no integer variable) or glop/pdlp: one call, one final point.</li>
+     * </ul>
+     */
+    static Solution mip(Problem.Mip m, ModelBuilder mb, Validator.LinearModel lm, Params pr, double[] hint, Listener l) {
         String solver = pr.solver() == null ? "scip" : pr.solver().toLowerCase(Locale.ROOT);
         if (!MIP_SOLVERS.contains(solver))
             throw new ModelworkException("Unknown MIP solver '" + solver + "'", "solver", "use one of " + MIP_SOLVERS);
+        boolean integer = false;
+        for (boolean b : lm.integer()) integer |= b;
+        if (solver.equals("cp_sat") && pr.live()) {
+            com.google.ortools.sat.CpModelProto proto = cpSatOf(lm);
+            if (proto != null) {
+                Solution s = cpsat(proto, pr, hint, l);
+                s.parameters().put("solver", "cp_sat");
+                s.parameters().put("progress", "CP-SAT solution callback (the LP/MPS model translated to a CpModelProto)");
+                return new Solution(s.status(), s.stoppedBy(), s.objective(), s.bound(), s.seconds(), s.timeToFirst(), s.trace(),
+                        null, null, s.values(), "# the model was translated to CP-SAT (pure integer, finite bounds, integral rows)\n" + s.log(), s.parameters());
+            }
+        }
         ModelSolver ms = new ModelSolver(solver.toUpperCase(Locale.ROOT));
         if (!ms.solverIsSupported())
             throw new ModelworkException("The solver " + solver + " is not in this OR-Tools build", "solver", "use scip, cp_sat or glop");
-        boolean hinted = false;
-        mb.getHelper().clearHints();
-        if (hint != null && hint.length == mb.numVariables()) {
-            for (int i = 0; i < hint.length; i++) mb.getHelper().addHint(i, hint[i]);
-            hinted = true;
-        }
-        ms.setTimeLimit(java.time.Duration.ofMillis(Math.max(1, Math.round(pr.timeLimit() * 1000))));
+        boolean sliced = pr.live() && integer && !solver.equals("glop") && !solver.equals("pdlp");
         StringBuilder log = new StringBuilder();
-        ms.enableOutput(true);
+        ms.enableOutput(false); // 9.14: the solvers' logs go to the process's stdout, not to the log callback
         ms.setLogCallback(new LogSink(log));
         List<String> specific = new ArrayList<>();
         if (solver.equals("scip")) {
@@ -344,32 +454,122 @@ final class Solvers {
             specific.add("random_seed:" + (pr.seed() & 0x7fffffff));
         }
         if (!specific.isEmpty()) ms.setSolverSpecificParameters(String.join(solver.equals("scip") ? "\n" : ",", specific));
-        long t0 = System.nanoTime();
-        SolveStatus st = ms.solve(mb);
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        boolean max = lm.maximize();
+        boolean hinted = hint != null && hint.length == mb.numVariables();
+        double[] best = hinted ? hint.clone() : null;
+        double bestObj = Double.NaN, bestBound = Double.NaN;
         double[] values = null;
-        double obj = Double.NaN, bound = Double.NaN;
-        if (ms.hasSolution()) {
-            values = new double[mb.numVariables()];
-            for (int i = 0; i < values.length; i++) values[i] = ms.getValue(mb.varFromIndex(i));
-            obj = ms.getObjectiveValue();
-            bound = ms.getBestObjectiveBound();
-            l.point(seconds, obj, bound);
+        List<double[]> trace = new ArrayList<>();
+        double tl = pr.timeLimit();
+        double slice = sliced ? Math.min(tl, Math.max(0.25, Math.min(2, tl / 20))) : tl;
+        log.append("# OR-Tools ").append(OrTools.version()).append(" model builder, solver ").append(solver)
+                .append(sliced ? ", solved in slices of growing length for live progress (see Solvers.mip)\n" : ", one call\n");
+        log.append("# slice\tlimit_s\tend_s\tstatus\tincumbent\tslice_bound\tbest_bound\n");
+        SolveStatus st = SolveStatus.UNKNOWN_STATUS;
+        boolean proved = false, targetHit = false;
+        long t0 = System.nanoTime();
+        for (int k = 1; ; k++) {
+            double remaining = tl - (System.nanoTime() - t0) / 1e9;
+            if (k > 1 && remaining < 0.05) break;
+            double limit = Math.min(slice, Math.max(0.05, remaining));
+            if (remaining - limit < slice) limit = Math.max(0.05, remaining); // no tail shorter than a slice
+            mb.getHelper().clearHints();
+            if (best != null) for (int i = 0; i < best.length; i++) mb.getHelper().addHint(i, best[i]);
+            ms.setTimeLimit(java.time.Duration.ofMillis(Math.max(1, Math.round(limit * 1000))));
+            st = ms.solve(mb);
+            double t = (System.nanoTime() - t0) / 1e9;
+            double obj = Double.NaN, b = Double.NaN;
+            if (ms.hasSolution()) {
+                obj = ms.getObjectiveValue();
+                b = ms.getBestObjectiveBound();
+                if (values == null || (max ? obj > bestObj : obj < bestObj)) {
+                    values = new double[mb.numVariables()];
+                    for (int i = 0; i < values.length; i++) values[i] = ms.getValue(mb.varFromIndex(i));
+                    bestObj = obj;
+                    best = values;
+                }
+                if (!Double.isNaN(b) && !Double.isInfinite(b)) bestBound = Double.isNaN(bestBound) ? b : max ? Math.min(bestBound, b) : Math.max(bestBound, b);
+                trace.add(new double[]{t, bestObj, bestBound});
+                l.point(t, bestObj, bestBound);
+            }
+            log.append(String.format(Locale.ROOT, "%d\t%.3f\t%.3f\t%s\t%s\t%s\t%s%n", k, limit, t, st, OptimizationWorkflow.fmt(obj),
+                    OptimizationWorkflow.fmt(b), OptimizationWorkflow.fmt(bestBound)));
+            if (st == SolveStatus.OPTIMAL) { proved = true; break; }
+            if (st != SolveStatus.FEASIBLE && st != SolveStatus.NOT_SOLVED && st != SolveStatus.UNKNOWN_STATUS) break;
+            if (values != null && !Double.isNaN(bestBound) && Math.abs(bestObj - bestBound) <= Math.max(1e-9, pr.gap()) * Math.max(1, Math.abs(bestObj))) { proved = pr.gap() <= 0; break; }
+            if (values != null && !Double.isNaN(pr.target()) && (max ? bestObj >= pr.target() - 1e-9 : bestObj <= pr.target() + 1e-9)) { targetHit = true; break; }
+            if (!sliced) break;
+            slice *= 2;
         }
-        String status = switch (st) {
-            case OPTIMAL -> "optimal";
-            case FEASIBLE -> "feasible";
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String status;
+        if (values != null) status = proved ? "optimal" : "feasible";
+        else status = switch (st) {
             case INFEASIBLE -> "infeasible";
             case UNBOUNDED -> "unbounded";
             case MODEL_INVALID, INVALID_SOLVER_PARAMETERS, SOLVER_TYPE_UNAVAILABLE, INCOMPATIBLE_OPTIONS, ABNORMAL -> "invalid";
-            default -> values == null ? "timeout" : "feasible";
+            default -> "timeout";
         };
-        List<double[]> trace = values == null ? List.of() : List.<double[]>of(new double[]{seconds, obj, bound});
+        if (proved && values != null && st != SolveStatus.OPTIMAL) bestBound = bestObj; // closed across slices
         ObjectNode used = pr.toJson();
         used.put("solver", solver);
         used.put("hinted", hinted);
         used.put("solver_status", st.name());
-        String stoppedBy = st == SolveStatus.OPTIMAL ? "proof" : seconds >= pr.timeLimit() * 0.98 ? "time_limit" : "solver";
-        return new Solution(status, stoppedBy, obj, bound, seconds, Double.NaN, trace, null, null, values, log.toString(), used);
+        used.put("progress", sliced ? "slices (the solve restarts per slice, warm-started with the incumbent)" : "final point only");
+        String stoppedBy = proved ? "proof" : targetHit ? "target_reached" : st == SolveStatus.FEASIBLE && values != null && pr.gap() > 0
+                && !Double.isNaN(bestBound) && Math.abs(bestObj - bestBound) <= pr.gap() * Math.max(1, Math.abs(bestObj)) ? "gap_limit"
+                : seconds >= tl * 0.98 ? "time_limit" : "solver";
+        double ttf = trace.isEmpty() ? Double.NaN : trace.get(0)[0];
+        return new Solution(status, stoppedBy, values == null ? Double.NaN : bestObj, values == null ? Double.NaN : bestBound, seconds, ttf,
+                List.copyOf(trace), null, null, values, log.toString(), used);
+    }
+
+    /**
+     * The LP/MPS model as a CP-SAT model when it is one exactly: every variable integer with finite bounds within
+     * ±1e9, every row coefficient integral (row bounds rounded inward, which is exact for integer activities); the
+     * objective stays as is (integral coefficients as the integer objective, else CP-SAT's floating-point objective).
+     * Returns null otherwise. Variable i of the proto is variable i of the model, so values map back one to one.
+     */
+    static com.google.ortools.sat.CpModelProto cpSatOf(Validator.LinearModel lm) {
+        int n = lm.objective().length;
+        var b = com.google.ortools.sat.CpModelProto.newBuilder();
+        long[] lo = new long[n], hi = new long[n];
+        for (int i = 0; i < n; i++) {
+            if (!lm.integer()[i] || !(Math.abs(lm.lb()[i]) <= 1e9) || !(Math.abs(lm.ub()[i]) <= 1e9)) return null;
+            lo[i] = (long) Math.ceil(lm.lb()[i] - 1e-9);
+            hi[i] = (long) Math.floor(lm.ub()[i] + 1e-9);
+            if (lo[i] > hi[i]) return null;
+            b.addVariablesBuilder().setName(lm.names()[i] == null ? "" : lm.names()[i]).addDomain(lo[i]).addDomain(hi[i]);
+        }
+        for (int r = 0; r < lm.rowLb().length; r++) {
+            var lin = com.google.ortools.sat.LinearConstraintProto.newBuilder();
+            long min = 0, maxA = 0;
+            for (int k = 0; k < lm.rowIdx()[r].length; k++) {
+                double c = lm.rowCoef()[r][k];
+                if (Math.abs(c - Math.rint(c)) > 1e-9 || Math.abs(c) > 1e9) return null;
+                long ci = Math.round(c);
+                int v = lm.rowIdx()[r][k];
+                lin.addVars(v).addCoeffs(ci);
+                min += Math.min(ci * lo[v], ci * hi[v]);
+                maxA += Math.max(ci * lo[v], ci * hi[v]);
+            }
+            long l = Double.isInfinite(lm.rowLb()[r]) ? min : (long) Math.ceil(lm.rowLb()[r] - 1e-9);
+            long u = Double.isInfinite(lm.rowUb()[r]) ? maxA : (long) Math.floor(lm.rowUb()[r] + 1e-9);
+            lin.addDomain(Math.max(l, min) > Math.min(u, maxA) ? l : Math.max(l, min)).addDomain(Math.max(l, min) > Math.min(u, maxA) ? u : Math.min(u, maxA));
+            b.addConstraintsBuilder().setName(lm.rowNames()[r] == null ? "" : lm.rowNames()[r]).setLinear(lin);
+        }
+        boolean integral = Math.abs(lm.offset() - Math.rint(lm.offset())) < 1e-9;
+        for (double c : lm.objective()) integral &= Math.abs(c - Math.rint(c)) < 1e-9;
+        if (integral) {
+            var o = b.getObjectiveBuilder();
+            double sign = lm.maximize() ? -1 : 1;
+            for (int i = 0; i < n; i++) if (lm.objective()[i] != 0) o.addVars(i).addCoeffs(Math.round(sign * lm.objective()[i]));
+            o.setOffset(sign * lm.offset()).setScalingFactor(sign);
+        } else {
+            var o = b.getFloatingPointObjectiveBuilder();
+            for (int i = 0; i < n; i++) if (lm.objective()[i] != 0) o.addVars(i).addCoeffs(lm.objective()[i]);
+            o.setOffset(lm.offset()).setMaximize(lm.maximize());
+        }
+        return b.build();
     }
 }

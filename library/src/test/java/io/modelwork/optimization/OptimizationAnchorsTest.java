@@ -69,19 +69,26 @@ class OptimizationAnchorsTest {
         }
     }
 
-    /** ft10 (optimum 930) within a CI budget of 30 s on 2 workers: 930 if reached, else a stated gap of at most 3%. */
+    /**
+     * ft10 (optimum 930) within a CI budget of 20 s on 2 workers. On the shared 2-core CI machine CP-SAT does not
+     * prove 930 in that time: this test states what it reaches (printed) and asserts a gap to 930 of at most 3%,
+     * and that the validator's makespan is never below the proven optimum. Measured values: see README
+     * ("Optimization", ft10).
+     */
     @Test
-    void ft10Within3PercentOf930In30Seconds(@TempDir Path tmp) {
+    void ft10Within3PercentOf930In20Seconds(@TempDir Path tmp) {
         try (Session s = session(tmp)) {
             StepReport ev = solveAndEvaluate(s, "optimization/jsplib/ft10", Args.of("spec", "optimization.cpsat.jobshop"),
-                    Args.of("time_limit", 30, "workers", 2, "target", 930));
+                    Args.of("time_limit", 20, "workers", 2, "target", 930));
             var m = ev.body().get("metrics");
             double obj = m.get("objective").asDouble();
             double gap = m.get("gap_to_known").asDouble();
-            System.out.printf("ft10: makespan %.0f (known 930), gap %.3f%%, status %s, bound %s, %.1f s%n", obj, 100 * gap,
-                    m.get("status").asText(), m.get("bound"), m.get("solve_seconds").asDouble());
-            assertTrue(gap <= 0.03, "ft10 gap " + gap + " " + m);
+            System.out.printf("ft10: makespan %.0f (known 930), gap to 930 %.3f%%, status %s, bound %s, solver gap %s, %.1f s%n", obj, 100 * gap,
+                    m.get("status").asText(), m.get("bound"), m.get("gap"), m.get("solve_seconds").asDouble());
+            assertTrue(m.get("solve_seconds").asDouble() <= 21.5, m.toString());
+            assertTrue(gap <= 0.03, "ft10 gap to 930 after 20 s: " + gap + " " + m);
             assertTrue(obj >= 930);
+            assertTrue(m.get("bound").asDouble() <= 930 + 1e-9, "CP-SAT's bound is a lower bound: " + m);
         }
     }
 
