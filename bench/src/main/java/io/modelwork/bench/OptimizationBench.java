@@ -28,7 +28,8 @@ import static io.modelwork.bench.BenchSupport.*;
  * optimum; for routing it is the time to reach it (routing proves nothing). The baseline, measured in the same run, is
  * OR-Tools SCIP on the MTZ model; ratios are time / SCIP time (below 1 = faster than SCIP).
  *
- * <p><b>Solomon.</b> VRPTW with the fleet of the best-known solution (BKS_vroom.json), routing library only: a MIP of
+ * <p><b>Solomon.</b> VRPTW with the instance file's fleet (the vehicles used are reported next to those of the
+ * best-known solution in BKS_vroom.json), routing library only: a MIP of
  * a 100-customer VRPTW is far out of reach of these MIP solvers in seconds, so no MIP column applies. The baseline is
  * the time to the first solution in the same run.
  *
@@ -99,17 +100,21 @@ public final class OptimizationBench {
                 JsonNode k = bks.get(name);
                 double opt = k.get("best_known_cost").asDouble();
                 int vehicles = k.path("solved_with_vehicles").asInt(0);
-                Args build = vehicles > 0 ? Args.of("spec", "optimization.routing.vrptw", "vehicles", vehicles) : Args.of("spec", "optimization.routing.vrptw");
-                StepReport[] fit = new StepReport[1];
+                // the instance file's fleet (25) is the limit; the solver decides how many vehicles it uses. Capping
+                // the fleet at the best-known count (3-4 on the 200 series) leaves the insertion heuristics without
+                // any first solution in 20 s (measured), so the fleet used is reported next to the best-known one
+                Args build = Args.of("spec", "optimization.routing.vrptw");
+                StepReport[] fit = new StepReport[2];
                 Result r = routing(tmp, Assets.data("optimization/solomon/" + name + ".txt"), vrpLimit, opt * 1.01, build, fit);
                 double first = fit[0].body().path("time_to_first_solution_s").isNumber() ? fit[0].body().get("time_to_first_solution_s").asDouble() : Double.NaN;
-                vr.add(List.of(name, f(opt, 2), String.valueOf(vehicles), Double.isNaN(first) ? "no solution in " + f(vrpLimit, 0) + " s" : f(first, 2),
+                String used = fit[1] == null ? "—" : String.valueOf(fit[1].body().get("metrics").path("vehicles_used").asInt());
+                vr.add(List.of(name, f(opt, 2), vehicles + " / " + used, Double.isNaN(first) ? "no solution in " + f(vrpLimit, 0) + " s" : f(first, 2),
                         r.time(vrpLimit), Double.isNaN(r.seconds()) ? "—" : f(r.seconds() / first, 1) + "x",
                         Double.isNaN(r.objective()) ? "—" : f(r.objective(), 2), Double.isNaN(r.objective()) ? "—" : f(100 * (r.objective() - opt) / opt, 2) + "%"));
                 System.out.println("  done " + name);
             }
-            table("Solomon VRPTW (routing library, fleet of the best-known solution): seconds to 1% of the best known; ratio = time / time to first solution",
-                    List.of("instance", "best known", "vehicles", "first solution (s) = baseline", "to 1% (s)", "ratio", "final objective", "final gap"), vr);
+            table("Solomon VRPTW (routing library, the instance's fleet): seconds to 1% of the best known; ratio = time / time to first solution",
+                    List.of("instance", "best known", "vehicles: best known / used", "first solution (s) = baseline", "to 1% (s)", "ratio", "final objective", "final gap"), vr);
         } finally {
             deleteTree(tmp);
         }
@@ -154,7 +159,9 @@ public final class OptimizationBench {
             for (JsonNode p : fit.body().get("trace"))
                 if (!p.get(1).isNull() && p.get(1).asDouble() <= target + 1e-9) { reached = p.get(0).asDouble(); break; }
             if (!fit.body().get("objective").isNumber()) return new Result(Double.NaN, Double.NaN, fit.body().get("status").asText());
-            double obj = s.evaluate(Args.empty()).body().get("metrics").get("objective").asDouble();
+            StepReport ev = s.evaluate(Args.empty());
+            if (fitOut.length > 1) fitOut[1] = ev;
+            double obj = ev.body().get("metrics").get("objective").asDouble();
             return new Result(reached, obj, fit.body().get("status").asText());
         }
     }
