@@ -229,6 +229,53 @@ class KernelBehaviour(unittest.TestCase):
         self.assertIn("display_data", kinds)
         self.assertIn("update_display_data", kinds)
 
+    def test_clear_output_sends_the_message(self):
+        reply, outputs = self.run_cell('System.out.println("before");\nclearOutput();\nclearOutput(true);\n'
+                                       'System.out.println("after");')
+        self.assertEqual(reply["status"], "ok", reply)
+        kinds = [(m["msg_type"], m["content"].get("wait"), m["content"].get("text")) for m in outputs
+                 if m["msg_type"] in ("stream", "clear_output")]
+        self.assertEqual(kinds, [("stream", None, "before\n"), ("clear_output", False, None),
+                                 ("clear_output", True, None), ("stream", None, "after\n")])
+
+    def test_background_thread_output_goes_to_its_cell(self):
+        code = ('Thread bg = new Thread(() -> {\n'
+                '    try { Thread.sleep(500); } catch (InterruptedException e) { return; }\n'
+                '    System.out.println("late from the background");\n'
+                '    Thread child = new Thread(() -> System.err.println("and from its child"));\n'
+                '    child.start();\n'
+                '});\n'
+                'bg.start();')
+        msg_id = self.kc.execute(code)
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        t_reply = time.time()
+        # a second cell runs meanwhile: the late output must still name the first cell as its parent
+        second = self.kc.execute("Thread.sleep(1500); 1")
+        found, idle_first = {}, False
+        deadline = time.time() + 30
+        while len(found) < 2 and time.time() < deadline:
+            try:
+                m = self.kc.get_iopub_msg(timeout=0.5)
+            except queue.Empty:
+                continue
+            parent = m["parent_header"].get("msg_id")
+            if parent == msg_id and m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                idle_first = True
+            if m["msg_type"] == "stream" and "background" in m["content"]["text"]:
+                found["out"] = (parent, m["content"]["name"], idle_first)
+            if m["msg_type"] == "stream" and "child" in m["content"]["text"]:
+                found["err"] = (parent, m["content"]["name"])
+        self.assertEqual(found.get("out"), (msg_id, "stdout", True), found)
+        self.assertEqual(found.get("err"), (msg_id, "stderr"), found)
+        self.assertGreater(time.time() - t_reply, 0.3)
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        while reply["parent_header"].get("msg_id") != second:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["content"]["status"], "ok")
+
 
 if __name__ == "__main__":
     unittest.main()

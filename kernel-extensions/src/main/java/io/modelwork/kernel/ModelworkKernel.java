@@ -7,6 +7,7 @@ import io.github.spencerpark.jupyter.kernel.LanguageInfo;
 import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.history.HistoryManager;
+import io.github.spencerpark.jupyter.channels.ShellHandler;
 import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
 import io.github.spencerpark.jupyter.kernel.history.HistoryEntry;
 import io.github.spencerpark.jupyter.messages.ContentType;
@@ -14,6 +15,7 @@ import io.github.spencerpark.jupyter.messages.Message;
 import io.github.spencerpark.jupyter.messages.MessageType;
 import io.github.spencerpark.jupyter.messages.reply.HistoryReply;
 import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
+import io.github.spencerpark.jupyter.messages.request.ExecuteRequest;
 import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
 import io.github.spencerpark.jupyter.messages.request.KernelInfoRequest;
 import io.modelwork.core.ModelworkException;
@@ -80,6 +82,8 @@ public class ModelworkKernel extends BaseKernel {
     private final History history = new History();
     private final ProgressDisplay progress = new ProgressDisplay(this);
     private final LanguageInfo languageInfo;
+    /** Installed when the kernel serves a Jupyter connection (see {@link #becomeHandlerForConnection}). */
+    private volatile OutputRouting routing;
 
     public ModelworkKernel() {
         super(StandardCharsets.UTF_8);
@@ -110,7 +114,7 @@ public class ModelworkKernel extends BaseKernel {
             if (!entry.isBlank()) shell.addToClasspath(entry);
         for (String s : STARTUP) {
             for (SnippetEvent e : shell.eval(s))
-                if (e.status() == Snippet.Status.REJECTED) System.err.println("modelwork kernel: start-up import rejected: " + s);
+                if (e.status() == Snippet.Status.REJECTED) kernelErr().println("modelwork kernel: start-up import rejected: " + s);
         }
         shell.eval("1"); // compile once: the first cell is then fast
         control().clearResults();
@@ -122,6 +126,12 @@ public class ModelworkKernel extends BaseKernel {
     }
 
     ModelworkExecutionControl control() { return provider.control(); }
+
+    /** The kernel's own stderr (the Jupyter server's log), not a cell's. */
+    java.io.PrintStream kernelErr() {
+        OutputRouting r = routing;
+        return r == null ? System.err : r.kernelErr();
+    }
 
     public RendererRegistry renderers() { return renderers; }
 
@@ -153,6 +163,7 @@ public class ModelworkKernel extends BaseKernel {
     @Override
     public void becomeHandlerForConnection(JupyterConnection connection) {
         super.becomeHandlerForConnection(connection);
+        installOutputRouting(connection);
         connection.setHandler(KernelInfoRequest.MESSAGE_TYPE, (env, msg) -> {
             env.setBusyDeferIdle();
             env.reply(new KernelInfoReplyWithStatus("modelwork", version(), getLanguageInfo(), getBanner(), getHelpLinks()));
@@ -177,6 +188,44 @@ public class ModelworkKernel extends BaseKernel {
 
         @SuppressWarnings({"unchecked", "rawtypes"})
         @Override public MessageType<HistoryReplyWithStatus> getType() { return (MessageType) HistoryReply.MESSAGE_TYPE; }
+    }
+
+    /**
+     * {@code System.out}/{@code System.err} stay routed for the kernel's lifetime ({@link OutputRouting}) instead of
+     * basekernel's swap during each cell, so that output of threads a cell started reaches that cell later too. The
+     * execute handler is wrapped to tell the routing which cell runs; the cell worker adopts it at each task.
+     */
+    private void installOutputRouting(JupyterConnection connection) {
+        OutputRouting r = new OutputRouting(System.out, System.err);
+        setShouldReplaceStdStreams(false);
+        System.setOut(r.out);
+        System.setErr(r.err);
+        System.setIn(getIO().in);
+        provider.onWorkerTask(r::adoptRunningCell);
+        routing = r;
+        ShellHandler<ExecuteRequest> execute = connection.getHandler(MessageType.EXECUTE_REQUEST);
+        connection.setHandler(MessageType.EXECUTE_REQUEST, (env, msg) -> {
+            r.cellStarted(env);
+            try {
+                execute.handle(env, msg);
+            } finally {
+                r.cellEnded(env);
+            }
+        });
+    }
+
+    /**
+     * Publishes {@code content} (display, update, clear_output) to the cell of the calling thread — also from a
+     * thread a finished cell started; dropped when no cell owns the thread. Without a connection: basekernel's stream.
+     */
+    void publish(io.github.spencerpark.jupyter.messages.ContentType<?> content, DisplayData fallback, boolean update) {
+        OutputRouting r = routing;
+        if (r != null) {
+            r.publish(content);
+        } else if (fallback != null) {
+            if (update) getIO().display.updateDisplay(fallback);
+            else getIO().display.display(fallback);
+        }
     }
 
     private void handleHistory(ShellReplyEnvironment env, Message<HistoryRequest> msg) {
