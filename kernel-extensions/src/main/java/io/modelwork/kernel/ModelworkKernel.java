@@ -74,7 +74,8 @@ public class ModelworkKernel extends BaseKernel {
             "import io.modelwork.magics.Magics;", "import static io.modelwork.magics.Magics.session;");
 
     private final ModelworkExecutionControl.Provider provider = new ModelworkExecutionControl.Provider();
-    private final CompletableFuture<JShell> shellFuture;
+    private final CompletableFuture<JShell> shellFuture = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean shellStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private final RendererRegistry renderers;
     private final Map<String, LineMagic> lineMagics = new LinkedHashMap<>();
     private final Map<String, CellMagic> cellMagics = new LinkedHashMap<>();
@@ -95,9 +96,29 @@ public class ModelworkKernel extends BaseKernel {
         for (MagicSet set : ServiceLoader.load(MagicSet.class, loader)) addMagics(set);
         addMagics(new KernelMagics(this));
         Magics.progress(progress);
-        // JShell (and its compiler) warm up in the background: kernel_info is answered at once
-        this.shellFuture = CompletableFuture.supplyAsync(this::startShell);
     }
+
+    /**
+     * Starts JShell (and its compiler) on a background thread, once; {@link #shell()} waits for it. The kernel starts
+     * it after answering the first {@code kernel_info_request} (every Jupyter client sends one first and waits for
+     * it: on two busy cores JShell's start competed with that reply), or after {@link #SHELL_START_DELAY_MS} at the
+     * latest, or on the first request that needs it.
+     */
+    void startShellInBackground() {
+        if (!shellStarted.compareAndSet(false, true)) return;
+        Thread t = new Thread(() -> {
+            try {
+                shellFuture.complete(startShell());
+            } catch (Throwable e) {
+                shellFuture.completeExceptionally(e);
+            }
+        }, "modelwork-jshell-start");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** At most this long after the connection is bound JShell starts even without a kernel_info_request. */
+    static final long SHELL_START_DELAY_MS = 1000;
 
     private void addMagics(MagicSet set) {
         lineMagics.putAll(set.lineMagics());
@@ -122,6 +143,7 @@ public class ModelworkKernel extends BaseKernel {
     }
 
     JShell shell() {
+        startShellInBackground();
         return shellFuture.join();
     }
 
@@ -167,6 +189,7 @@ public class ModelworkKernel extends BaseKernel {
         connection.setHandler(KernelInfoRequest.MESSAGE_TYPE, (env, msg) -> {
             env.setBusyDeferIdle();
             env.reply(new KernelInfoReplyWithStatus("modelwork", version(), getLanguageInfo(), getBanner(), getHelpLinks()));
+            env.defer(this::startShellInBackground); // after the reply and the idle status went out
         });
         connection.setHandler(HistoryRequest.MESSAGE_TYPE, this::handleHistory);
     }
@@ -700,7 +723,52 @@ public class ModelworkKernel extends BaseKernel {
         }
     }
 
+    /** Cells the CDS training run executes: they load what a session's first cells load (JShell, javac, renderers). */
+    static final List<String> TRAINING_CELLS = List.of(
+            "1 + 1", "int x = 2;", "String s = \"a\" + x; s", "List.of(1, 2, 3).stream().map(i -> i * x).collect(Collectors.toList())",
+            "void hello() { System.out.println(\"hello\"); }", "hello();", "%help",
+            "Table.create(\"t\", DoubleColumn.create(\"x\", new double[]{1, 2}))",
+            "Chart.line(\"c\", \"C\", \"x\", \"y\", List.of(Chart.Series.line(\"s\", new double[]{1, 2}, new double[]{1, 4})))");
+
+    /**
+     * The class-loading run behind the kernel's AppCDS archive ({@code KernelInstaller} starts it with
+     * {@code -XX:ArchiveClassesAtExit}): binds a Jupyter connection on free local ports, waits for JShell, runs
+     * {@link #TRAINING_CELLS} and exits normally, so the JVM writes the archive of every class loaded from the JDK
+     * and the kernel's jars. Hand-written because the JVM dumps only at a normal exit, which a kernel shut down by
+     * Jupyter does not reliably reach before it is killed.
+     */
+    static void cdsTraining() throws Exception {
+        int[] ports = new int[5];
+        for (int i = 0; i < ports.length; i++) {
+            try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                ports[i] = ss.getLocalPort();
+            }
+        }
+        String json = String.format("{\"ip\": \"127.0.0.1\", \"transport\": \"tcp\", \"control_port\": %d, \"shell_port\": %d,"
+                + " \"stdin_port\": %d, \"hb_port\": %d, \"iopub_port\": %d, \"signature_scheme\": \"hmac-sha256\","
+                + " \"key\": \"cds-training\"}", ports[0], ports[1], ports[2], ports[3], ports[4]);
+        JupyterConnection connection = new JupyterConnection(KernelConnectionProperties.parse(json));
+        ModelworkKernel kernel = new ModelworkKernel();
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        for (String cell : TRAINING_CELLS) {
+            try {
+                kernel.eval(cell);
+            } catch (Exception e) {
+                kernel.kernelErr().println("modelwork kernel: CDS training cell failed (" + cell + "): " + e);
+            }
+        }
+        kernel.onShutdown(false);
+        connection.close();
+    }
+
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--cds-training")) {
+            System.setProperty("java.awt.headless", "true");
+            BASEKERNEL_LOG.setLevel(java.util.logging.Level.WARNING);
+            cdsTraining();
+            System.exit(0);
+        }
         if (args.length < 1) {
             System.err.println("usage: ModelworkKernel CONNECTION_FILE");
             System.exit(2);
@@ -713,6 +781,8 @@ public class ModelworkKernel extends BaseKernel {
         ModelworkKernel kernel = new ModelworkKernel();
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
+        java.util.concurrent.CompletableFuture.delayedExecutor(SHELL_START_DELAY_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(kernel::startShellInBackground);
         connection.waitUntilClose();
         System.exit(0);
     }

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +21,11 @@ import java.util.regex.Pattern;
  * when present. Independent of {@code bin/}:
  *
  * <pre>java -cp 'kernel-extensions/target/kernel/lib/*' io.modelwork.kernel.install.KernelInstaller [--user|--sys-prefix]
- *     [--java PATH] [--lib DIR] [--name NAME] [--spec-dir DIR (write only)] [--print]</pre>
+ *     [--java PATH] [--lib DIR] [--name NAME] [--spec-dir DIR (write only)] [--print] [--no-cds] [--cds-archive FILE]</pre>
+ *
+ * <p>Unless {@code --no-cds}, it first creates an AppCDS archive of the classes a kernel session loads
+ * ({@link #createCdsArchive}; {@code kernel/cds/modelwork-javaN.jsa} next to the lib folder, or {@code --cds-archive})
+ * and adds {@code -XX:SharedArchiveFile} to the kernelspec: faster start and first cell (see bench/README.md).
  *
  * <p>The JVM flags depend on the JDK the kernel will run on: {@code --enable-native-access=ALL-UNNAMED} always (Java
  * 17 accepts it; Java 22+ warns without it when XGBoost/LightGBM load native code), and
@@ -59,16 +64,27 @@ public final class KernelInstaller {
         return major == 1 && m.group(2) != null ? Integer.parseInt(m.group(2)) : major;
     }
 
+    /** The kernel's class path for a lib folder: {@code DIR/*} (the JVM expands it). */
+    public static String classPath(Path libDir) {
+        return libDir.toAbsolutePath().normalize() + File.separator + "*";
+    }
+
     /** The kernel.json content. */
     public static String kernelJson(Path java, int major, Path libDir, Map<String, String> env) {
-        return kernelJson(java, major, libDir.toAbsolutePath().normalize() + File.separator + "*", env);
+        return kernelJson(java, major, classPath(libDir), env);
     }
 
     /** The kernel.json content for an explicit class path (tests use the test class path). */
     public static String kernelJson(Path java, int major, String classPath, Map<String, String> env) {
+        return kernelJson(java, major, classPath, env, null);
+    }
+
+    /** The kernel.json content; {@code cdsArchive}: the kernel's AppCDS archive ({@link #createCdsArchive}) or null. */
+    public static String kernelJson(Path java, int major, String classPath, Map<String, String> env, Path cdsArchive) {
         List<String> argv = new ArrayList<>();
         argv.add(java.toString());
         argv.addAll(jvmFlags(major));
+        if (cdsArchive != null) argv.add("-XX:SharedArchiveFile=" + cdsArchive.toAbsolutePath());
         argv.add("-cp");
         argv.add(classPath);
         argv.add(MAIN);
@@ -99,10 +115,53 @@ public final class KernelInstaller {
 
     /** Writes kernel.json into {@code dir} (created). */
     public static Path writeSpec(Path dir, Path java, Path libDir, Map<String, String> env) throws IOException, InterruptedException {
+        return writeSpec(dir, java, libDir, env, null);
+    }
+
+    /** Writes kernel.json into {@code dir} (created), with the AppCDS archive {@code cdsArchive} when not null. */
+    public static Path writeSpec(Path dir, Path java, Path libDir, Map<String, String> env, Path cdsArchive)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path f = dir.resolve("kernel.json");
-        Files.writeString(f, kernelJson(java, javaMajor(java), libDir, env));
+        Files.writeString(f, kernelJson(java, javaMajor(java), classPath(libDir), env, cdsArchive));
         return f;
+    }
+
+    /** Where the AppCDS archive for a JDK goes by default: {@code kernel/cds/modelwork-javaN.jsa} next to {@code lib}. */
+    public static Path defaultCdsArchive(Path libDir, int major) {
+        return libDir.toAbsolutePath().normalize().getParent().resolve("cds").resolve("modelwork-java" + major + ".jsa");
+    }
+
+    /**
+     * Creates the kernel's AppCDS archive for the JDK at {@code java}: runs the kernel's training
+     * ({@code ModelworkKernel --cds-training}: a local connection, JShell's start, a few cells, a chart) with the
+     * kernelspec's JVM flags, the same class path and {@code -XX:ArchiveClassesAtExit} (Java 13+), so the JVM writes
+     * the classes it loaded (the JDK's javac and JShell, basekernel, ZeroMQ, the library, XChart...) into
+     * {@code archive}. A kernel started with {@code -XX:SharedArchiveFile} maps them instead of loading and verifying
+     * them again. Returns the archive, or null (with the reason on stderr) when the JVM wrote none; the kernel then
+     * runs without it. The archive belongs to this JDK build and these jars: reinstall after a rebuild or a JDK
+     * update (a stale archive is rejected by the JVM, with a warning in the kernel's log, and the kernel starts
+     * without it).
+     */
+    public static Path createCdsArchive(Path java, int major, Path libDir, Path archive) throws IOException, InterruptedException {
+        Files.createDirectories(archive.getParent());
+        Files.deleteIfExists(archive);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.toString());
+        cmd.addAll(jvmFlags(major));
+        cmd.add("-XX:ArchiveClassesAtExit=" + archive.toAbsolutePath());
+        cmd.addAll(List.of("-cp", classPath(libDir), MAIN, "--cds-training"));
+        Path log = archive.resolveSibling(archive.getFileName() + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean done = p.waitFor(10, TimeUnit.MINUTES);
+        if (!done) p.destroyForcibly();
+        if (!done || p.exitValue() != 0 || !Files.isRegularFile(archive) || Files.size(archive) == 0) {
+            System.err.println("No AppCDS archive for Java " + major + " (" + (done ? "exit " + p.exitValue() : "timed out")
+                    + "; see " + log + "): the kernel starts without it. --no-cds skips this step.");
+            Files.deleteIfExists(archive);
+            return null;
+        }
+        return archive;
     }
 
     /** The folder of jars this class was loaded from (kernel-extensions/target/kernel/lib). */
@@ -125,7 +184,8 @@ public final class KernelInstaller {
         String scope = "--user", name = NAME;
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path lib = defaultLibDir(), specDir = null;
-        boolean print = false;
+        boolean print = false, cds = true;
+        Path cdsArchive = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--user", "--sys-prefix" -> scope = args[i];
@@ -134,8 +194,10 @@ public final class KernelInstaller {
                 case "--name" -> name = args[++i];
                 case "--spec-dir" -> specDir = Path.of(args[++i]);
                 case "--print" -> print = true;
+                case "--no-cds" -> cds = false;
+                case "--cds-archive" -> cdsArchive = Path.of(args[++i]);
                 case "-h", "--help" -> {
-                    System.out.println("usage: KernelInstaller [--user|--sys-prefix] [--java PATH] [--lib DIR] [--name NAME] [--spec-dir DIR] [--print]");
+                    System.out.println("usage: KernelInstaller [--user|--sys-prefix] [--java PATH] [--lib DIR] [--name NAME] [--spec-dir DIR] [--print] [--no-cds] [--cds-archive FILE]");
                     return;
                 }
                 default -> {
@@ -154,8 +216,17 @@ public final class KernelInstaller {
         env.put("OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "passive"));
         String assets = System.getenv("MODELWORK_ASSETS");
         if (assets != null && !assets.isBlank()) env.put("MODELWORK_ASSETS", Path.of(assets).toAbsolutePath().toString());
+        Path archive = null;
+        if (cds) {
+            int major = javaMajor(java);
+            Path target = cdsArchive != null ? cdsArchive : defaultCdsArchive(lib, major);
+            long t0 = System.nanoTime();
+            archive = createCdsArchive(java, major, lib, target);
+            if (archive != null)
+                System.out.printf("AppCDS archive %s (%d MB, %.0f s)%n", archive, Files.size(archive) >> 20, (System.nanoTime() - t0) / 1e9);
+        }
         if (specDir != null) {
-            Path f = writeSpec(specDir.resolve(name), java, lib, env);
+            Path f = writeSpec(specDir.resolve(name), java, lib, env, archive);
             System.out.println("wrote " + f);
             if (print) System.out.print(Files.readString(f));
             return;
@@ -163,7 +234,7 @@ public final class KernelInstaller {
         Path tmp = Files.createTempDirectory("modelwork-kernelspec");
         try {
             Path dir = tmp.resolve(name);
-            Path f = writeSpec(dir, java, lib, env);
+            Path f = writeSpec(dir, java, lib, env, archive);
             if (print) System.out.print(Files.readString(f));
             List<String> cmd = new ArrayList<>(jupyterCommand());
             cmd.addAll(List.of("kernelspec", "install", scope, "--replace", "--name", name, dir.toString()));

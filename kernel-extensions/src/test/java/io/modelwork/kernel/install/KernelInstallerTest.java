@@ -29,6 +29,15 @@ class KernelInstallerTest {
     }
 
     @Test
+    void kernelJsonNamesTheCdsArchiveOnlyWhenThereIsOne() {
+        String with = KernelInstaller.kernelJson(Path.of("/usr/bin/java"), 17, "/opt/mw/lib/*", Map.of(), Path.of("/opt/mw/cds/modelwork-java17.jsa"));
+        assertTrue(with.contains("\"-XX:SharedArchiveFile=/opt/mw/cds/modelwork-java17.jsa\""));
+        assertTrue(with.contains("-Xshare:auto"), "a stale archive must not stop the kernel");
+        assertFalse(KernelInstaller.kernelJson(Path.of("/usr/bin/java"), 17, "/opt/mw/lib/*", Map.of()).contains("SharedArchiveFile"));
+        assertEquals(Path.of("/opt/mw/cds/modelwork-java25.jsa"), KernelInstaller.defaultCdsArchive(Path.of("/opt/mw/lib"), 25));
+    }
+
+    @Test
     void readsTheVersionOfThisJvm() throws Exception {
         Path self = Path.of(System.getProperty("java.home"), "bin", "java");
         assertEquals(Runtime.version().feature(), KernelInstaller.javaMajor(self));
