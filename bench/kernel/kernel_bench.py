@@ -42,11 +42,12 @@ CHART = ('Chart.line("bench", "Bench chart", "x", "y", List.of(Chart.Series.line
          'new double[]{1, 2, 3, 4, 5}, new double[]{1, 4, 9, 16, 25})))')
 
 
-def write_spec(java, spec_root, extra_flags, cds=True):
-    """The kernelspec KernelInstaller writes (with its AppCDS archive for this JDK unless cds is False)."""
+def write_spec(java, spec_root, extra_flags, installer_args=()):
+    """The kernelspec KernelInstaller writes (by default with its AppCDS archive for this JDK and the C1-only JIT;
+    installer_args such as --no-cds or --jit full are passed only when given, so older kernels' installers work)."""
     subprocess.run([java, "-cp", os.path.join(LIB, "*"), "io.modelwork.kernel.install.KernelInstaller",
                     "--java", java, "--lib", LIB, "--name", "modelwork-bench", "--spec-dir", spec_root]
-                   + ([] if cds else ["--no-cds"]), check=True, stdout=subprocess.DEVNULL)
+                   + list(installer_args), check=True, stdout=subprocess.DEVNULL)
     path = os.path.join(spec_root, "modelwork-bench", "kernel.json")
     with open(path) as f:
         spec = json.load(f)
@@ -141,6 +142,7 @@ def main(argv):
     p.add_argument("--charts", type=int, default=10, help="warm chart repetitions (default 10)")
     p.add_argument("--compute", type=int, default=3, help="repetitions of each CPU-heavy cell (default 3, 0: none)")
     p.add_argument("--jvm-flag", action="append", default=[], help="extra JVM flag for the kernel (repeatable)")
+    p.add_argument("--jit", choices=("quick", "full"), help="KernelInstaller --jit (its default: quick, C1 only)")
     p.add_argument("--no-cds", action="store_true", help="install without the AppCDS archive (KernelInstaller --no-cds)")
     p.add_argument("--json", help="write the results here too")
     a = p.parse_args(argv)
@@ -150,7 +152,8 @@ def main(argv):
     tmp = tempfile.mkdtemp(prefix="modelwork-kernel-bench-")
     try:
         spec_root = os.path.join(tmp, "kernels")
-        spec = write_spec(java, spec_root, a.jvm_flag, cds=not a.no_cds)
+        spec = write_spec(java, spec_root, a.jvm_flag,
+                          (["--no-cds"] if a.no_cds else []) + (["--jit", a.jit] if a.jit else []))
         ksm = KernelSpecManager(kernel_dirs=[spec_root])
         version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
         res = {"java": java, "java_version": version, "argv": spec["argv"], "cpus": os.cpu_count(),

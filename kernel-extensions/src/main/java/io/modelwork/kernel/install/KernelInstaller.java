@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * when present. Independent of {@code bin/}:
  *
  * <pre>java -cp 'kernel-extensions/target/kernel/lib/*' io.modelwork.kernel.install.KernelInstaller [--user|--sys-prefix]
- *     [--java PATH] [--lib DIR] [--name NAME] [--spec-dir DIR (write only)] [--print] [--no-cds] [--cds-archive FILE]</pre>
+ *     [--java PATH] [--lib DIR] [--name NAME] [--spec-dir DIR (write only)] [--print] [--no-cds] [--cds-archive FILE]
+ *     [--jit quick|full]</pre>
  *
  * <p>Unless {@code --no-cds}, it first creates an AppCDS archive of the classes a kernel session loads
  * ({@link #createCdsArchive}; {@code kernel/cds/modelwork-javaN.jsa} next to the lib folder, or {@code --cds-archive})
@@ -30,7 +31,8 @@ import java.util.regex.Pattern;
  * <p>The JVM flags depend on the JDK the kernel will run on: {@code --enable-native-access=ALL-UNNAMED} always (Java
  * 17 accepts it; Java 22+ warns without it when XGBoost/LightGBM load native code), and
  * {@code --sun-misc-unsafe-memory-access=allow} only on Java 23+ (Java 17 refuses the flag; Java 24+ warns about
- * Tablesaw's dependencies without it).
+ * Tablesaw's dependencies without it). {@code -XX:TieredStopAtLevel=1} (C1 only) unless {@code --jit full}: see
+ * {@link #jvmFlags(int, boolean)}.
  */
 public final class KernelInstaller {
     public static final String NAME = "modelwork";
@@ -39,12 +41,24 @@ public final class KernelInstaller {
 
     private KernelInstaller() {}
 
-    /** JVM flags for a JDK of feature version {@code major}. */
+    /** JVM flags for a JDK of feature version {@code major}, with the quick (C1-only) JIT. */
     public static List<String> jvmFlags(int major) {
+        return jvmFlags(major, false);
+    }
+
+    /**
+     * JVM flags for a JDK of feature version {@code major}. Unless {@code fullJit}, {@code -XX:TieredStopAtLevel=1}
+     * keeps the JIT at C1: every cell runs javac (JShell) anew, and C2 compiling javac's methods during the first
+     * hundreds of cells took about half of the kernel's CPU per trivial cell (bench/README.md, "Kernel latency":
+     * {@code 1 + 1} 160 → 82 ms kernel CPU on Java 17). The price is slower long-running Java loops in cells (a
+     * 300 M-iteration loop up to ~3× slower); {@code --jit full} keeps the standard tiered JIT for such notebooks.
+     */
+    public static List<String> jvmFlags(int major, boolean fullJit) {
         List<String> f = new ArrayList<>();
         f.add("-Djava.awt.headless=true");
         f.add("-Dfile.encoding=UTF-8");
         f.add("-XX:+UseSerialGC");
+        if (!fullJit) f.add("-XX:TieredStopAtLevel=1");
         f.add("-Xshare:auto");
         f.add("--enable-native-access=ALL-UNNAMED");
         if (major >= 23) f.add("--sun-misc-unsafe-memory-access=allow");
@@ -81,9 +95,14 @@ public final class KernelInstaller {
 
     /** The kernel.json content; {@code cdsArchive}: the kernel's AppCDS archive ({@link #createCdsArchive}) or null. */
     public static String kernelJson(Path java, int major, String classPath, Map<String, String> env, Path cdsArchive) {
+        return kernelJson(java, major, classPath, env, cdsArchive, false);
+    }
+
+    /** The kernel.json content; {@code fullJit}: the standard tiered JIT instead of C1 only ({@link #jvmFlags(int, boolean)}). */
+    public static String kernelJson(Path java, int major, String classPath, Map<String, String> env, Path cdsArchive, boolean fullJit) {
         List<String> argv = new ArrayList<>();
         argv.add(java.toString());
-        argv.addAll(jvmFlags(major));
+        argv.addAll(jvmFlags(major, fullJit));
         if (cdsArchive != null) argv.add("-XX:SharedArchiveFile=" + cdsArchive.toAbsolutePath());
         argv.add("-cp");
         argv.add(classPath);
@@ -121,9 +140,15 @@ public final class KernelInstaller {
     /** Writes kernel.json into {@code dir} (created), with the AppCDS archive {@code cdsArchive} when not null. */
     public static Path writeSpec(Path dir, Path java, Path libDir, Map<String, String> env, Path cdsArchive)
             throws IOException, InterruptedException {
+        return writeSpec(dir, java, libDir, env, cdsArchive, false);
+    }
+
+    /** Writes kernel.json into {@code dir} (created); {@code fullJit}: see {@link #jvmFlags(int, boolean)}. */
+    public static Path writeSpec(Path dir, Path java, Path libDir, Map<String, String> env, Path cdsArchive, boolean fullJit)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path f = dir.resolve("kernel.json");
-        Files.writeString(f, kernelJson(java, javaMajor(java), classPath(libDir), env, cdsArchive));
+        Files.writeString(f, kernelJson(java, javaMajor(java), classPath(libDir), env, cdsArchive, fullJit));
         return f;
     }
 
@@ -184,7 +209,7 @@ public final class KernelInstaller {
         String scope = "--user", name = NAME;
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path lib = defaultLibDir(), specDir = null;
-        boolean print = false, cds = true;
+        boolean print = false, cds = true, fullJit = false;
         Path cdsArchive = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -195,9 +220,17 @@ public final class KernelInstaller {
                 case "--spec-dir" -> specDir = Path.of(args[++i]);
                 case "--print" -> print = true;
                 case "--no-cds" -> cds = false;
+                case "--jit" -> {
+                    String mode = args[++i];
+                    if (!mode.equals("quick") && !mode.equals("full")) {
+                        System.err.println("--jit takes quick (C1 only: fast cells, the default) or full (tiered C1+C2: long Java loops)");
+                        System.exit(2);
+                    }
+                    fullJit = mode.equals("full");
+                }
                 case "--cds-archive" -> cdsArchive = Path.of(args[++i]);
                 case "-h", "--help" -> {
-                    System.out.println("usage: KernelInstaller [--user|--sys-prefix] [--java PATH] [--lib DIR] [--name NAME] [--spec-dir DIR] [--print] [--no-cds] [--cds-archive FILE]");
+                    System.out.println("usage: KernelInstaller [--user|--sys-prefix] [--java PATH] [--lib DIR] [--name NAME] [--spec-dir DIR] [--print] [--no-cds] [--cds-archive FILE] [--jit quick|full]");
                     return;
                 }
                 default -> {
@@ -226,7 +259,7 @@ public final class KernelInstaller {
                 System.out.printf("AppCDS archive %s (%d MB, %.0f s)%n", archive, Files.size(archive) >> 20, (System.nanoTime() - t0) / 1e9);
         }
         if (specDir != null) {
-            Path f = writeSpec(specDir.resolve(name), java, lib, env, archive);
+            Path f = writeSpec(specDir.resolve(name), java, lib, env, archive, fullJit);
             System.out.println("wrote " + f);
             if (print) System.out.print(Files.readString(f));
             return;
@@ -234,7 +267,7 @@ public final class KernelInstaller {
         Path tmp = Files.createTempDirectory("modelwork-kernelspec");
         try {
             Path dir = tmp.resolve(name);
-            Path f = writeSpec(dir, java, lib, env, archive);
+            Path f = writeSpec(dir, java, lib, env, archive, fullJit);
             if (print) System.out.print(Files.readString(f));
             List<String> cmd = new ArrayList<>(jupyterCommand());
             cmd.addAll(List.of("kernelspec", "install", scope, "--replace", "--name", name, dir.toString()));

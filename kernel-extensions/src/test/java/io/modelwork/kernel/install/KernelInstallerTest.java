@@ -14,6 +14,8 @@ class KernelInstallerTest {
         assertFalse(KernelInstaller.jvmFlags(17).contains("--sun-misc-unsafe-memory-access=allow"), "Java 17 refuses it");
         assertTrue(KernelInstaller.jvmFlags(25).contains("--sun-misc-unsafe-memory-access=allow"));
         assertTrue(KernelInstaller.jvmFlags(25).contains("--enable-native-access=ALL-UNNAMED"));
+        assertTrue(KernelInstaller.jvmFlags(17).contains("-XX:TieredStopAtLevel=1"), "C1 only by default");
+        assertFalse(KernelInstaller.jvmFlags(17, true).contains("-XX:TieredStopAtLevel=1"), "--jit full");
     }
 
     @Test
