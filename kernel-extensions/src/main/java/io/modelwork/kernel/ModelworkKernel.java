@@ -189,7 +189,7 @@ public class ModelworkKernel extends BaseKernel {
         connection.setHandler(KernelInfoRequest.MESSAGE_TYPE, (env, msg) -> {
             env.setBusyDeferIdle();
             env.reply(new KernelInfoReplyWithStatus("modelwork", version(), getLanguageInfo(), getBanner(), getHelpLinks()));
-            env.defer(this::startShellInBackground); // after the reply and the idle status went out
+            env.defer(this::startShellInBackground); // the reply has gone out; runs when this handler returns
         });
         connection.setHandler(HistoryRequest.MESSAGE_TYPE, this::handleHistory);
     }

@@ -254,7 +254,12 @@ public final class KernelInstaller {
             int major = javaMajor(java);
             Path target = cdsArchive != null ? cdsArchive : defaultCdsArchive(lib, major);
             long t0 = System.nanoTime();
-            archive = createCdsArchive(java, major, lib, target);
+            try {
+                archive = createCdsArchive(java, major, lib, target);
+            } catch (IOException e) {
+                System.err.println("No AppCDS archive at " + target + " (" + e + "): the kernel starts without it; "
+                        + "--cds-archive FILE puts it in a writable place, --no-cds skips it.");
+            }
             if (archive != null)
                 System.out.printf("AppCDS archive %s (%d MB, %.0f s)%n", archive, Files.size(archive) >> 20, (System.nanoTime() - t0) / 1e9);
         }
