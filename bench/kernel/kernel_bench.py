@@ -4,12 +4,15 @@
 
 Measures, for the Modelwork kernel on the JDK at --java (default: java on PATH), with the kernelspec that
 KernelInstaller writes for that JDK (same JVM flags as an installed kernel; extra JVM flags: --jvm-flag, repeatable):
-  ready        process start (KernelManager.start_kernel) until the first kernel_info_reply  (median of --starts)
-  first cell   process start until the reply + idle of a first `1 + 1`                     (median of --starts)
+  ready        process start (KernelManager.start_kernel) until the first kernel_info_reply  (median of --starts;
+               also the kernel process's CPU ms until then)
+  first cell   process start until the reply + idle of a first `1 + 1`                     (median of --starts; CPU too)
   trivial      `1 + 1` round trip, execute_request sent until reply and idle status received (median of --n, warm;
                also the kernel's mean CPU ms per round trip, from /proc, less sensitive to a loaded machine)
   %session     the same for a magic that only prints the session state (after a first %session that creates it)
   first chart  round trip of the first cell that displays a Chart (PNG + SVG) in a fresh kernel, and of later ones
+  compute      CPU-heavy cells (a numeric loop in the cell; Tablesaw sorting 1M doubles), --compute times each: what
+               JIT flags cost long-running code
 Kernels run in a temporary folder (runs/ of the session, MODELWORK_HOME) that is deleted afterwards.
 """
 import argparse
@@ -27,16 +30,24 @@ from jupyter_client.manager import KernelManager
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "../.."))
-LIB = os.path.join(ROOT, "kernel-extensions/target/kernel/lib")
+# the kernel jars: an installed kernel's lib folder (default: this checkout's build output)
+LIB = os.environ.get("MODELWORK_KERNEL_LIB", os.path.join(ROOT, "kernel-extensions/target/kernel/lib"))
 
+# CPU-heavy cells, to see what JIT flags cost long-running code: a numeric loop in the cell (JShell-compiled and
+# stop-check instrumented) and library code (Tablesaw sorting 1M doubles)
+LOOP = "double acc = 0; for (int i = 1; i < 30_000_000; i++) acc += Math.sqrt(i) / i; acc"
+SORT = ('Table.create("t", DoubleColumn.create("v", new java.util.Random(1).doubles(1_000_000).toArray()))'
+        '.sortOn("v").doubleColumn("v").get(0)')
 CHART = ('Chart.line("bench", "Bench chart", "x", "y", List.of(Chart.Series.line("s", '
          'new double[]{1, 2, 3, 4, 5}, new double[]{1, 4, 9, 16, 25})))')
 
 
-def write_spec(java, spec_root, extra_flags):
+def write_spec(java, spec_root, extra_flags, installer_args=()):
+    """The kernelspec KernelInstaller writes (by default with its AppCDS archive for this JDK and the C1-only JIT;
+    installer_args such as --no-cds or --jit full are passed only when given, so older kernels' installers work)."""
     subprocess.run([java, "-cp", os.path.join(LIB, "*"), "io.modelwork.kernel.install.KernelInstaller",
-                    "--java", java, "--lib", LIB, "--name", "modelwork-bench", "--spec-dir", spec_root],
-                   check=True, stdout=subprocess.DEVNULL)
+                    "--java", java, "--lib", LIB, "--name", "modelwork-bench", "--spec-dir", spec_root]
+                   + list(installer_args), check=True, stdout=subprocess.DEVNULL)
     path = os.path.join(spec_root, "modelwork-bench", "kernel.json")
     with open(path) as f:
         spec = json.load(f)
@@ -129,7 +140,10 @@ def main(argv):
     p.add_argument("--starts", type=int, default=5, help="kernel starts for ready / first cell (default 5)")
     p.add_argument("--n", type=int, default=30, help="repetitions of the warm round trips (default 30)")
     p.add_argument("--charts", type=int, default=10, help="warm chart repetitions (default 10)")
+    p.add_argument("--compute", type=int, default=3, help="repetitions of each CPU-heavy cell (default 3, 0: none)")
     p.add_argument("--jvm-flag", action="append", default=[], help="extra JVM flag for the kernel (repeatable)")
+    p.add_argument("--jit", choices=("quick", "full"), help="KernelInstaller --jit (its default: quick, C1 only)")
+    p.add_argument("--no-cds", action="store_true", help="install without the AppCDS archive (KernelInstaller --no-cds)")
     p.add_argument("--json", help="write the results here too")
     a = p.parse_args(argv)
     java = os.path.realpath(a.java)
@@ -138,25 +152,30 @@ def main(argv):
     tmp = tempfile.mkdtemp(prefix="modelwork-kernel-bench-")
     try:
         spec_root = os.path.join(tmp, "kernels")
-        spec = write_spec(java, spec_root, a.jvm_flag)
+        spec = write_spec(java, spec_root, a.jvm_flag,
+                          (["--no-cds"] if a.no_cds else []) + (["--jit", a.jit] if a.jit else []))
         ksm = KernelSpecManager(kernel_dirs=[spec_root])
         version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
         res = {"java": java, "java_version": version, "argv": spec["argv"], "cpus": os.cpu_count(),
                "loadavg_before": os.getloadavg()}
         print("# %s (%s)" % (version, java), flush=True)
 
-        ready, first_cell = [], []
+        ready, first_cell, ready_cpu, first_cpu = [], [], [], []
         for i in range(a.starts):
             k = Kernel(ksm, tempfile.mkdtemp(dir=tmp))
             t0 = k.start()
             k.kernel_info()
             ready.append(time.perf_counter() - t0)
+            ready_cpu.append(k.cpu_seconds())
             k.execute("1 + 1")
             first_cell.append(time.perf_counter() - t0)
+            first_cpu.append(k.cpu_seconds())
             k.stop()
-            print("start %d: ready %.0f ms, first cell answered %.0f ms after start" % (i + 1, ms(ready[-1]), ms(first_cell[-1])), flush=True)
-        res["ready"] = summary(ready)
-        res["first_cell_after_start"] = summary(first_cell)
+            print("start %d: ready %.0f ms (kernel CPU %.0f ms), first cell answered %.0f ms after start (CPU %.0f ms)"
+                  % (i + 1, ms(ready[-1]), ms(ready_cpu[-1]), ms(first_cell[-1]), ms(first_cpu[-1])), flush=True)
+        # CPU the kernel process used until then (all threads, incl. the background JShell start): less load-sensitive
+        res["ready"] = dict(summary(ready), kernel_cpu_ms_median=ms(statistics.median(ready_cpu)))
+        res["first_cell_after_start"] = dict(summary(first_cell), kernel_cpu_ms_median=ms(statistics.median(first_cpu)))
 
         k = Kernel(ksm, tempfile.mkdtemp(dir=tmp))
         k.start()
@@ -176,11 +195,16 @@ def main(argv):
                 assert "image/png" in mimes, mimes
                 charts.append(dt)
             res["chart_warm"] = summary(charts)
+            for name, code in (("loop_cell", LOOP), ("sort_cell", SORT)):
+                if a.compute > 0:
+                    walls, cpu = k.timed(code, a.compute)
+                    res[name] = dict(summary(walls), kernel_cpu_ms_mean=ms(cpu))
         finally:
             k.stop()
         res["loadavg_after"] = os.getloadavg()
         print(json.dumps({key: res[key] for key in ("ready", "first_cell_after_start", "first_chart_ms", "trivial",
-                                                   "first_session_magic_ms", "session_magic", "chart_warm")}, indent=1))
+                                                   "first_session_magic_ms", "session_magic", "chart_warm",
+                                                   "loop_cell", "sort_cell") if key in res}, indent=1))
         print("load average before/after: %s / %s" % (res["loadavg_before"], res["loadavg_after"]))
         if a.json:
             with open(a.json, "w") as f:

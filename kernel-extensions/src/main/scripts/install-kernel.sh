@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Modelwork Jupyter kernel (name "modelwork", display name "Modelwork (Java)").
-#   install-kernel.sh [--user|--sys-prefix] [--java PATH] [--print]
+#   install-kernel.sh [--user|--sys-prefix] [--java PATH] [--print] [--no-cds] [--jit quick|full]
+#     (--no-cds: no AppCDS archive; --jit full: tiered C1+C2 JIT for long Java loops instead of C1 only)
 #   install-kernel.sh --deps-only [--with-tests]   only install the Debian packages (tests add the protocol test suite,
 #                                                   Chromium and Node.js for the browser test, and its npm packages)
 # Uses Debian's Jupyter (/usr/bin/jupyter); on Debian, as root, installs the Jupyter packages when missing.

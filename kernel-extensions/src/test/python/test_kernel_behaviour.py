@@ -28,6 +28,20 @@ def data_dir():
     raise unittest.SkipTest("no shared/data folder")
 TIMEOUT = 120
 
+M2 = os.path.join(os.path.expanduser("~"), ".m2", "repository")
+
+
+def local_versions(group_path, artifact):
+    """Versions of an artifact whose jar is in the local Maven repository (~/.m2), oldest first (string order)."""
+    d = os.path.join(M2, group_path, artifact)
+    if not os.path.isdir(d):
+        return []
+    return sorted(v for v in os.listdir(d) if os.path.isfile(os.path.join(d, v, "%s-%s.jar" % (artifact, v))))
+
+
+# commons-lang3 is not on the kernel's class path; any version in the local repository will do
+LANG3 = local_versions("org/apache/commons", "commons-lang3")
+
 
 class KernelBehaviour(unittest.TestCase):
     @classmethod
@@ -173,7 +187,7 @@ class KernelBehaviour(unittest.TestCase):
         reply, outputs = self.run_cell("%help")
         self.assertEqual(reply["status"], "ok")
         text = "".join(m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result")
-        for magic in ("%configure", "%fit", "%%recipe", "%classpath", "%%time"):
+        for magic in ("%configure", "%fit", "%%recipe", "%classpath", "%maven", "%%time"):
             self.assertIn(magic, text)
         reply, outputs = self.run_cell("%%time\nint s = 0; for (int i = 0; i < 1000; i++) s += i;\ns")
         self.assertIn("Wall time", self.text(outputs))
@@ -228,6 +242,106 @@ class KernelBehaviour(unittest.TestCase):
         kinds = [m["msg_type"] for m in outputs]
         self.assertIn("display_data", kinds)
         self.assertIn("update_display_data", kinds)
+
+    def test_clear_output_sends_the_message(self):
+        reply, outputs = self.run_cell('System.out.println("before");\nclearOutput();\nclearOutput(true);\n'
+                                       'System.out.println("after");')
+        self.assertEqual(reply["status"], "ok", reply)
+        kinds = [(m["msg_type"], m["content"].get("wait"), m["content"].get("text")) for m in outputs
+                 if m["msg_type"] in ("stream", "clear_output")]
+        self.assertEqual(kinds, [("stream", None, "before\n"), ("clear_output", False, None),
+                                 ("clear_output", True, None), ("stream", None, "after\n")])
+
+    def test_background_thread_output_goes_to_its_cell(self):
+        code = ('Thread bg = new Thread(() -> {\n'
+                '    try { Thread.sleep(500); } catch (InterruptedException e) { return; }\n'
+                '    System.out.println("late from the background");\n'
+                '    Thread child = new Thread(() -> System.err.println("and from its child"));\n'
+                '    child.start();\n'
+                '});\n'
+                'bg.start();')
+        msg_id = self.kc.execute(code)
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        t_reply = time.time()
+        # a second cell runs meanwhile: the late output must still name the first cell as its parent
+        second = self.kc.execute("Thread.sleep(1500); 1")
+        found, idle_first = {}, False
+        deadline = time.time() + 30
+        while len(found) < 2 and time.time() < deadline:
+            try:
+                m = self.kc.get_iopub_msg(timeout=0.5)
+            except queue.Empty:
+                continue
+            parent = m["parent_header"].get("msg_id")
+            if parent == msg_id and m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                idle_first = True
+            if m["msg_type"] == "stream" and "background" in m["content"]["text"]:
+                found["out"] = (parent, m["content"]["name"], idle_first)
+            if m["msg_type"] == "stream" and "child" in m["content"]["text"]:
+                found["err"] = (parent, m["content"]["name"])
+        self.assertEqual(found.get("out"), (msg_id, "stdout", True), found)
+        self.assertEqual(found.get("err"), (msg_id, "stderr"), found)
+        self.assertGreater(time.time() - t_reply, 0.3)
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        while reply["parent_header"].get("msg_id") != second:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["content"]["status"], "ok")
+
+    # ---- %maven: offline against artifacts that are in the local repository (~/.m2) ---------------------------------
+
+    M2 = M2
+    LANG3 = LANG3
+
+    def offline_settings(self):
+        """A settings.xml that is offline and whose only mirror is unreachable: any download attempt fails."""
+        import tempfile
+        d = tempfile.mkdtemp(prefix="mw-maven-")
+        path = os.path.join(d, "settings.xml")
+        with open(path, "w") as f:
+            f.write("<settings><offline>true</offline><localRepository>%s</localRepository><mirrors><mirror>"
+                    "<id>unreachable</id><url>http://127.0.0.1:9/none</url><mirrorOf>*</mirrorOf></mirror></mirrors>"
+                    "</settings>" % self.M2)
+        return path
+
+    def test_maven_offline_resolves_from_the_local_repository(self):
+        settings = self.offline_settings()
+        reply, outputs = self.run_cell("%%maven --settings %s org.apache.commons:commons-math3:3.6.1" % settings)
+        self.assertEqual(reply["status"], "ok", self.traceback(outputs))
+        text = "".join(m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result")
+        self.assertIn("commons-math3-3.6.1.jar", text)
+        self.assertIn("offline", text)
+        self.assertNotIn("Downloaded", self.text(outputs))
+
+    def test_maven_class_usable_in_the_next_cell(self):
+        if not self.LANG3:
+            self.skipTest("no commons-lang3 jar in " + self.M2)
+        settings = self.offline_settings()
+        for version in reversed(self.LANG3):
+            reply, outputs = self.run_cell("%%maven --offline --settings %s org.apache.commons:commons-lang3:%s" % (settings, version))
+            if reply["status"] == "ok":
+                break
+        else:
+            self.skipTest("no commons-lang3 version resolvable offline: " + self.traceback(outputs))
+        reply, outputs = self.run_cell('org.apache.commons.lang3.StringUtils.reverse("maven")')
+        self.assertEqual(reply["status"], "ok", self.traceback(outputs))
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "nevam")
+
+    def test_maven_missing_artifact_says_what_where_fix(self):
+        settings = self.offline_settings()
+        reply, outputs = self.run_cell("%%maven --settings %s io.modelwork.nonexistent:no-such-artifact:0.0.1" % settings)
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "ModelworkException")
+        tb = self.traceback(outputs)
+        self.assertIn("io.modelwork.nonexistent:no-such-artifact", tb)
+        self.assertIn("local repository " + self.M2, tb)
+        self.assertIn("offline", tb)
+        self.assertIn("fix:", tb)
+        reply, outputs = self.run_cell("%maven not-coordinates")
+        self.assertIn("group:artifact:version", self.traceback(outputs))
 
 
 if __name__ == "__main__":

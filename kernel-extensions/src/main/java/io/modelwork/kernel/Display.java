@@ -1,6 +1,9 @@
 package io.modelwork.kernel;
 
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.messages.publish.PublishClearOutput;
+import io.github.spencerpark.jupyter.messages.publish.PublishDisplayData;
+import io.github.spencerpark.jupyter.messages.publish.PublishUpdateDisplayData;
 import io.modelwork.kernel.display.TableHtml;
 import tech.tablesaw.api.Table;
 
@@ -9,7 +12,9 @@ import java.util.UUID;
 
 /**
  * Functions for notebook code (imported statically at kernel start): {@code display(obj)}, in-place updates,
- * {@code html(...)}, {@code markdown(...)}, {@code page(table, n)} and {@code readLine(prompt)}.
+ * {@code clearOutput()}, {@code html(...)}, {@code markdown(...)}, {@code page(table, n)} and {@code readLine(prompt)}.
+ * Displays, updates and clears go to the cell whose code (or a thread it started) calls them, also after that cell
+ * ended ({@link OutputRouting}).
  */
 public final class Display {
     private static volatile ModelworkKernel kernel;
@@ -32,7 +37,7 @@ public final class Display {
             DisplayData copy = new DisplayData(d);
             id = UUID.randomUUID().toString();
             copy.setDisplayId(id);
-            kernel().getIO().display.display(copy);
+            kernel().publish(new PublishDisplayData(copy), copy, false);
         }
         return id;
     }
@@ -41,7 +46,22 @@ public final class Display {
     public static void updateDisplay(String displayId, Object value) {
         List<DisplayData> bundles = kernel().renderers().render(value);
         if (bundles.isEmpty()) return;
-        kernel().getIO().display.updateDisplay(displayId, new DisplayData(bundles.get(0)));
+        DisplayData d = new DisplayData(bundles.get(0));
+        d.setDisplayId(displayId);
+        kernel().publish(new PublishUpdateDisplayData(d), d, true);
+    }
+
+    /** Clears the output of the cell this code belongs to now (the {@code clear_output} message). */
+    public static void clearOutput() {
+        clearOutput(false);
+    }
+
+    /**
+     * Clears the cell's output; with {@code wait} the front end clears it only when the next output arrives (no
+     * flicker when an output is redrawn in a loop: {@code clearOutput(true); display(frame);}).
+     */
+    public static void clearOutput(boolean wait) {
+        kernel().publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW, null, false);
     }
 
     public static DisplayData html(String html) {

@@ -16,17 +16,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The IJava magics: {@code %classpath}, {@code %jars}, {@code %load}, {@code %time}/{@code %%time}, {@code %%html}, {@code %%markdown}, {@code %help}. */
+/** The IJava magics: {@code %classpath}, {@code %jars}, {@code %maven}, {@code %load}, {@code %time}/{@code %%time}, {@code %%html}, {@code %%markdown}, {@code %help}. */
 final class KernelMagics implements MagicSet {
     private final ModelworkKernel kernel;
+    private final MavenMagic maven;
 
-    KernelMagics(ModelworkKernel kernel) { this.kernel = kernel; }
+    KernelMagics(ModelworkKernel kernel) {
+        this.kernel = kernel;
+        this.maven = new MavenMagic(kernel);
+    }
 
     @Override
     public Map<String, LineMagic> lineMagics() {
         Map<String, LineMagic> m = new LinkedHashMap<>();
         m.put("classpath", this::classpath);
         m.put("jars", this::jars);
+        m.put("maven", maven::run);
         m.put("load", this::load);
         m.put("time", line -> time(line));
         m.put("help", line -> Magics.helpText(kernel.magicHelp()));
@@ -47,6 +52,7 @@ final class KernelMagics implements MagicSet {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("%classpath", "add folders or jars to the class path (PATH[:PATH…])");
         h.put("%jars", "add jars by path or glob (e.g. %jars lib/*.jar)");
+        h.put("%maven", "add Maven artifacts and their runtime dependencies (group:artifact:version …; from ~/.m2/settings.xml; --offline, --settings FILE)");
         h.put("%load", "run a file of Java/JShell code (and magics) in this kernel");
         h.put("%time", "run the rest of the line and print the wall time");
         h.put("%%time", "run the cell and print the wall time");

@@ -7,6 +7,7 @@ import io.github.spencerpark.jupyter.kernel.LanguageInfo;
 import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.history.HistoryManager;
+import io.github.spencerpark.jupyter.channels.ShellHandler;
 import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
 import io.github.spencerpark.jupyter.kernel.history.HistoryEntry;
 import io.github.spencerpark.jupyter.messages.ContentType;
@@ -14,6 +15,7 @@ import io.github.spencerpark.jupyter.messages.Message;
 import io.github.spencerpark.jupyter.messages.MessageType;
 import io.github.spencerpark.jupyter.messages.reply.HistoryReply;
 import io.github.spencerpark.jupyter.messages.reply.KernelInfoReply;
+import io.github.spencerpark.jupyter.messages.request.ExecuteRequest;
 import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
 import io.github.spencerpark.jupyter.messages.request.KernelInfoRequest;
 import io.modelwork.core.ModelworkException;
@@ -72,7 +74,8 @@ public class ModelworkKernel extends BaseKernel {
             "import io.modelwork.magics.Magics;", "import static io.modelwork.magics.Magics.session;");
 
     private final ModelworkExecutionControl.Provider provider = new ModelworkExecutionControl.Provider();
-    private final CompletableFuture<JShell> shellFuture;
+    private final CompletableFuture<JShell> shellFuture = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean shellStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private final RendererRegistry renderers;
     private final Map<String, LineMagic> lineMagics = new LinkedHashMap<>();
     private final Map<String, CellMagic> cellMagics = new LinkedHashMap<>();
@@ -80,6 +83,8 @@ public class ModelworkKernel extends BaseKernel {
     private final History history = new History();
     private final ProgressDisplay progress = new ProgressDisplay(this);
     private final LanguageInfo languageInfo;
+    /** Installed when the kernel serves a Jupyter connection (see {@link #becomeHandlerForConnection}). */
+    private volatile OutputRouting routing;
 
     public ModelworkKernel() {
         super(StandardCharsets.UTF_8);
@@ -91,9 +96,29 @@ public class ModelworkKernel extends BaseKernel {
         for (MagicSet set : ServiceLoader.load(MagicSet.class, loader)) addMagics(set);
         addMagics(new KernelMagics(this));
         Magics.progress(progress);
-        // JShell (and its compiler) warm up in the background: kernel_info is answered at once
-        this.shellFuture = CompletableFuture.supplyAsync(this::startShell);
     }
+
+    /**
+     * Starts JShell (and its compiler) on a background thread, once; {@link #shell()} waits for it. The kernel starts
+     * it after answering the first {@code kernel_info_request} (every Jupyter client sends one first and waits for
+     * it: on two busy cores JShell's start competed with that reply), or after {@link #SHELL_START_DELAY_MS} at the
+     * latest, or on the first request that needs it.
+     */
+    void startShellInBackground() {
+        if (!shellStarted.compareAndSet(false, true)) return;
+        Thread t = new Thread(() -> {
+            try {
+                shellFuture.complete(startShell());
+            } catch (Throwable e) {
+                shellFuture.completeExceptionally(e);
+            }
+        }, "modelwork-jshell-start");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** At most this long after the connection is bound JShell starts even without a kernel_info_request. */
+    static final long SHELL_START_DELAY_MS = 1000;
 
     private void addMagics(MagicSet set) {
         lineMagics.putAll(set.lineMagics());
@@ -110,7 +135,7 @@ public class ModelworkKernel extends BaseKernel {
             if (!entry.isBlank()) shell.addToClasspath(entry);
         for (String s : STARTUP) {
             for (SnippetEvent e : shell.eval(s))
-                if (e.status() == Snippet.Status.REJECTED) System.err.println("modelwork kernel: start-up import rejected: " + s);
+                if (e.status() == Snippet.Status.REJECTED) kernelErr().println("modelwork kernel: start-up import rejected: " + s);
         }
         shell.eval("1"); // compile once: the first cell is then fast
         control().clearResults();
@@ -118,10 +143,17 @@ public class ModelworkKernel extends BaseKernel {
     }
 
     JShell shell() {
+        startShellInBackground();
         return shellFuture.join();
     }
 
     ModelworkExecutionControl control() { return provider.control(); }
+
+    /** The kernel's own stderr (the Jupyter server's log), not a cell's. */
+    java.io.PrintStream kernelErr() {
+        OutputRouting r = routing;
+        return r == null ? System.err : r.kernelErr();
+    }
 
     public RendererRegistry renderers() { return renderers; }
 
@@ -153,9 +185,11 @@ public class ModelworkKernel extends BaseKernel {
     @Override
     public void becomeHandlerForConnection(JupyterConnection connection) {
         super.becomeHandlerForConnection(connection);
+        installOutputRouting(connection);
         connection.setHandler(KernelInfoRequest.MESSAGE_TYPE, (env, msg) -> {
             env.setBusyDeferIdle();
             env.reply(new KernelInfoReplyWithStatus("modelwork", version(), getLanguageInfo(), getBanner(), getHelpLinks()));
+            env.defer(this::startShellInBackground); // the reply has gone out; runs when this handler returns
         });
         connection.setHandler(HistoryRequest.MESSAGE_TYPE, this::handleHistory);
     }
@@ -177,6 +211,44 @@ public class ModelworkKernel extends BaseKernel {
 
         @SuppressWarnings({"unchecked", "rawtypes"})
         @Override public MessageType<HistoryReplyWithStatus> getType() { return (MessageType) HistoryReply.MESSAGE_TYPE; }
+    }
+
+    /**
+     * {@code System.out}/{@code System.err} stay routed for the kernel's lifetime ({@link OutputRouting}) instead of
+     * basekernel's swap during each cell, so that output of threads a cell started reaches that cell later too. The
+     * execute handler is wrapped to tell the routing which cell runs; the cell worker adopts it at each task.
+     */
+    private void installOutputRouting(JupyterConnection connection) {
+        OutputRouting r = new OutputRouting(System.out, System.err);
+        setShouldReplaceStdStreams(false);
+        System.setOut(r.out);
+        System.setErr(r.err);
+        System.setIn(getIO().in);
+        provider.onWorkerTask(r::adoptRunningCell);
+        routing = r;
+        ShellHandler<ExecuteRequest> execute = connection.getHandler(MessageType.EXECUTE_REQUEST);
+        connection.setHandler(MessageType.EXECUTE_REQUEST, (env, msg) -> {
+            r.cellStarted(env);
+            try {
+                execute.handle(env, msg);
+            } finally {
+                r.cellEnded(env);
+            }
+        });
+    }
+
+    /**
+     * Publishes {@code content} (display, update, clear_output) to the cell of the calling thread — also from a
+     * thread a finished cell started; dropped when no cell owns the thread. Without a connection: basekernel's stream.
+     */
+    void publish(io.github.spencerpark.jupyter.messages.ContentType<?> content, DisplayData fallback, boolean update) {
+        OutputRouting r = routing;
+        if (r != null) {
+            r.publish(content);
+        } else if (fallback != null) {
+            if (update) getIO().display.updateDisplay(fallback);
+            else getIO().display.display(fallback);
+        }
     }
 
     private void handleHistory(ShellReplyEnvironment env, Message<HistoryRequest> msg) {
@@ -651,7 +723,52 @@ public class ModelworkKernel extends BaseKernel {
         }
     }
 
+    /** Cells the CDS training run executes: they load what a session's first cells load (JShell, javac, renderers). */
+    static final List<String> TRAINING_CELLS = List.of(
+            "1 + 1", "int x = 2;", "String s = \"a\" + x; s", "List.of(1, 2, 3).stream().map(i -> i * x).collect(Collectors.toList())",
+            "void hello() { System.out.println(\"hello\"); }", "hello();", "%help",
+            "Table.create(\"t\", DoubleColumn.create(\"x\", new double[]{1, 2}))",
+            "Chart.line(\"c\", \"C\", \"x\", \"y\", List.of(Chart.Series.line(\"s\", new double[]{1, 2}, new double[]{1, 4})))");
+
+    /**
+     * The class-loading run behind the kernel's AppCDS archive ({@code KernelInstaller} starts it with
+     * {@code -XX:ArchiveClassesAtExit}): binds a Jupyter connection on free local ports, waits for JShell, runs
+     * {@link #TRAINING_CELLS} and exits normally, so the JVM writes the archive of every class loaded from the JDK
+     * and the kernel's jars. Hand-written because the JVM dumps only at a normal exit, which a kernel shut down by
+     * Jupyter does not reliably reach before it is killed.
+     */
+    static void cdsTraining() throws Exception {
+        int[] ports = new int[5];
+        for (int i = 0; i < ports.length; i++) {
+            try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                ports[i] = ss.getLocalPort();
+            }
+        }
+        String json = String.format("{\"ip\": \"127.0.0.1\", \"transport\": \"tcp\", \"control_port\": %d, \"shell_port\": %d,"
+                + " \"stdin_port\": %d, \"hb_port\": %d, \"iopub_port\": %d, \"signature_scheme\": \"hmac-sha256\","
+                + " \"key\": \"cds-training\"}", ports[0], ports[1], ports[2], ports[3], ports[4]);
+        JupyterConnection connection = new JupyterConnection(KernelConnectionProperties.parse(json));
+        ModelworkKernel kernel = new ModelworkKernel();
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        for (String cell : TRAINING_CELLS) {
+            try {
+                kernel.eval(cell);
+            } catch (Exception e) {
+                kernel.kernelErr().println("modelwork kernel: CDS training cell failed (" + cell + "): " + e);
+            }
+        }
+        kernel.onShutdown(false);
+        connection.close();
+    }
+
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--cds-training")) {
+            System.setProperty("java.awt.headless", "true");
+            BASEKERNEL_LOG.setLevel(java.util.logging.Level.WARNING);
+            cdsTraining();
+            System.exit(0);
+        }
         if (args.length < 1) {
             System.err.println("usage: ModelworkKernel CONNECTION_FILE");
             System.exit(2);
@@ -664,6 +781,8 @@ public class ModelworkKernel extends BaseKernel {
         ModelworkKernel kernel = new ModelworkKernel();
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
+        java.util.concurrent.CompletableFuture.delayedExecutor(SHELL_START_DELAY_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(kernel::startShellInBackground);
         connection.waitUntilClose();
         System.exit(0);
     }

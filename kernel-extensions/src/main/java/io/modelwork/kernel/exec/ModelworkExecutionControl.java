@@ -42,6 +42,10 @@ public class ModelworkExecutionControl extends DirectExecutionControl {
     private volatile Thread workerThread;
     private volatile Throwable lastThrown;
     private volatile boolean running;
+    private volatile Runnable onWorkerTask = () -> { };
+
+    /** Runs on the worker thread before each snippet or magic (the kernel marks the thread's output owner there). */
+    void onWorkerTask(Runnable r) { onWorkerTask = r == null ? () -> { } : r; }
 
     private ExecutorService newWorker() {
         return Executors.newSingleThreadExecutor(r -> {
@@ -124,8 +128,10 @@ public class ModelworkExecutionControl extends DirectExecutionControl {
                 throw ite;
             }
         }
+        Runnable setup = onWorkerTask;
         Future<Object> f = worker.submit(() -> {
             Thread.interrupted();
+            setup.run();
             return call.call();
         });
         running = true;
@@ -205,13 +211,23 @@ public class ModelworkExecutionControl extends DirectExecutionControl {
     /** The provider the kernel hands to {@code JShell.builder().executionEngine(...)}. */
     public static final class Provider implements ExecutionControlProvider {
         private volatile ModelworkExecutionControl last;
+        private volatile Runnable onWorkerTask;
+
+        /** Passed to every control this provider generates (see {@link ModelworkExecutionControl#onWorkerTask}). */
+        public void onWorkerTask(Runnable r) {
+            onWorkerTask = r;
+            ModelworkExecutionControl c = last;
+            if (c != null) c.onWorkerTask(r);
+        }
 
         @Override public String name() { return "modelwork-direct"; }
 
         @Override
         public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
-            last = new ModelworkExecutionControl();
-            return last;
+            ModelworkExecutionControl c = new ModelworkExecutionControl();
+            c.onWorkerTask(onWorkerTask);
+            last = c;
+            return c;
         }
 
         public ModelworkExecutionControl control() { return last; }

@@ -14,6 +14,8 @@ class KernelInstallerTest {
         assertFalse(KernelInstaller.jvmFlags(17).contains("--sun-misc-unsafe-memory-access=allow"), "Java 17 refuses it");
         assertTrue(KernelInstaller.jvmFlags(25).contains("--sun-misc-unsafe-memory-access=allow"));
         assertTrue(KernelInstaller.jvmFlags(25).contains("--enable-native-access=ALL-UNNAMED"));
+        assertTrue(KernelInstaller.jvmFlags(17).contains("-XX:TieredStopAtLevel=1"), "C1 only by default");
+        assertFalse(KernelInstaller.jvmFlags(17, true).contains("-XX:TieredStopAtLevel=1"), "--jit full");
     }
 
     @Test
@@ -26,6 +28,15 @@ class KernelInstallerTest {
         assertTrue(json.contains("\"interrupt_mode\": \"message\""));
         assertTrue(json.contains("\"MODELWORK_ASSETS\": \"/data\""));
         assertTrue(json.contains("--sun-misc-unsafe-memory-access=allow"));
+    }
+
+    @Test
+    void kernelJsonNamesTheCdsArchiveOnlyWhenThereIsOne() {
+        String with = KernelInstaller.kernelJson(Path.of("/usr/bin/java"), 17, "/opt/mw/lib/*", Map.of(), Path.of("/opt/mw/cds/modelwork-java17.jsa"));
+        assertTrue(with.contains("\"-XX:SharedArchiveFile=/opt/mw/cds/modelwork-java17.jsa\""));
+        assertTrue(with.contains("-Xshare:auto"), "a stale archive must not stop the kernel");
+        assertFalse(KernelInstaller.kernelJson(Path.of("/usr/bin/java"), 17, "/opt/mw/lib/*", Map.of()).contains("SharedArchiveFile"));
+        assertEquals(Path.of("/opt/mw/cds/modelwork-java25.jsa"), KernelInstaller.defaultCdsArchive(Path.of("/opt/mw/lib"), 25));
     }
 
     @Test
