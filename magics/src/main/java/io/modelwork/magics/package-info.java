@@ -1,0 +1,8 @@
+/**
+ * The lifecycle magics: {@link io.modelwork.magics.Magics} parses {@code %configure}, {@code %attach}, …,
+ * {@code %close}, {@code %session}, {@code %help} and the {@code %%recipe} cell magic into calls on the library's
+ * {@link io.modelwork.core.Session} (the same keys as the recipe steps of {@code bin/modelwork pipeline}), and
+ * {@link io.modelwork.magics.MagicSet} holds the named line and cell magics a kernel dispatches to. Nothing else lives
+ * here: no Jupyter protocol, no rendering (that is {@code kernel-extensions}).
+ */
+package io.modelwork.magics;
