@@ -192,7 +192,7 @@ public final class AutoArima {
         double value = Double.POSITIVE_INFINITY;
         Arima fit = null;
         try {
-            fit = Arima.fitTransformed(c.x, o, method, mean, drift, c.opts.xreg, c.opts.xregNames, c.opts.lambda, c.y);
+            fit = Arima.fitTransformed(c.x, o, method, mean, drift, c.opts.xreg, c.opts.xregNames, c.opts.lambda, c.y, !approx);
             int n = c.x.length, nstar = n - c.d - c.bigD * c.m, npar = fit.coefficients().length + 1;
             double aic = approx ? c.offset + nstar * Math.log(fit.sigma2Mle()) + 2 * npar : fit.aic();
             if (Double.isFinite(aic)) {
