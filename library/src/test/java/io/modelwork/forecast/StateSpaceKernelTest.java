@@ -42,6 +42,86 @@ class StateSpaceKernelTest {
         return new double[][]{ph, rl};
     }
 
+    /**
+     * Reference: the plain O(r^2) covariance recursion of the ARMA filter (as R's {@code ARIMA_Like} for d = 0, with
+     * the predicted covariance frozen once it stops changing).
+     */
+    static StateSpace.Likelihood covarianceRecursion(double[] phiIn, double[] thetaIn, double[] w) {
+        int r = Math.max(phiIn.length, thetaIn.length + 1);
+        double[] phi = new double[r], rl = new double[r];
+        System.arraycopy(phiIn, 0, phi, 0, phiIn.length);
+        rl[0] = 1;
+        System.arraycopy(thetaIn, 0, rl, 1, thetaIn.length);
+        double[] pm = StateSpace.stationaryCovariance(phi, rl);
+        if (pm == null) return null;
+        double[] pn = new double[r * r], mv = new double[r], a = new double[r];
+        double ssq = 0, sumLog = 0;
+        int nu = 0;
+        boolean steady = false;
+        double f = pm[0], logF = Math.log(f);
+        for (int t = 0; t < w.length; t++) {
+            if (!steady) {
+                f = pm[0];
+                logF = Math.log(f);
+                for (int i = 0; i < r; i++) mv[i] = pm[i * r];
+            }
+            double v = w[t] - a[0];
+            if (f < StateSpace.DIFFUSE_GAIN) {
+                nu++;
+                ssq += v * v / f;
+                sumLog += logF;
+            }
+            // state: update then predict; the updated state 0 is w[t]
+            double vf = v / f;
+            double a0 = w[t];
+            for (int i = 0; i < r - 1; i++) a[i] = a[i + 1] + mv[i + 1] * vf + phi[i] * a0;
+            a[r - 1] = phi[r - 1] * a0;
+            if (steady) continue;
+            double maxDiff = 0, scale = 0;
+            for (int i = 0; i < r; i++) {
+                double mi = i + 1 < r ? mv[i + 1] / f : 0, ri = rl[i];
+                int rowNext = (i + 1) * r;
+                for (int j = i; j < r; j++) {
+                    double v2 = ri * rl[j];
+                    if (i + 1 < r && j + 1 < r) v2 += pm[rowNext + j + 1] - mi * mv[j + 1];
+                    double old = pm[i * r + j];
+                    maxDiff = Math.max(maxDiff, Math.abs(v2 - old));
+                    scale = Math.max(scale, Math.abs(v2));
+                    pn[i * r + j] = v2;
+                    pn[j * r + i] = v2;
+                }
+            }
+            double[] sw = pm; pm = pn; pn = sw;
+            if (maxDiff <= 1e-12 * scale) steady = true;
+        }
+        return new StateSpace.Likelihood(ssq, sumLog, nu);
+    }
+
+
+    @Test
+    void chandrasekharRecursionsMatchTheCovarianceRecursion() {
+        double[] y = RSeries.load("AirPassengers");
+        Random rnd = new Random(3);
+        double[] x = new double[800];
+        for (int t = 0; t < x.length; t++) x[t] = Math.sin(2 * Math.PI * t / 24) + rnd.nextGaussian();
+        Object[][] cases = {
+                {ArimaOrder.of(2, 1, 1, 1, 1, 1, 12), new double[]{0.3, 0.2, -0.6, 0.1, -0.5}, y},
+                {ArimaOrder.of(0, 1, 1, 0, 1, 1, 12), new double[]{-0.4, -0.99}, y},
+                {ArimaOrder.of(2, 0, 2, 2, 1, 0, 24), new double[]{1.3, -0.4, 0.06, 0.28, -0.5, -0.3}, x},
+                {ArimaOrder.of(1, 0, 1, 1, 1, 1, 24), new double[]{0.8, -0.3, 0.1, -0.9}, x},
+                {ArimaOrder.of(3, 0, 0, 0, 0, 0, 1), new double[]{0.5, 0.2, 0.1}, x}};
+        for (Object[] c : cases) {
+            ArimaOrder o = (ArimaOrder) c[0];
+            double[] par = (double[]) c[1], w = Arima.difference((double[]) c[2], o);
+            double[] phi = Arima.expandedAr(par, o), theta = Arima.expandedMa(par, o);
+            StateSpace.Likelihood fast = StateSpace.armaLikelihood(phi, theta, w);
+            StateSpace.Likelihood ref = covarianceRecursion(phi, theta, w);
+            assertEquals(ref.nu(), fast.nu(), o + " nu");
+            assertEquals(ref.ssq(), fast.ssq(), 1e-9 * ref.ssq(), o + " ssq");
+            assertEquals(ref.sumLog(), fast.sumLog(), 1e-9 * Math.max(1, Math.abs(ref.sumLog())), o + " sumLog");
+        }
+    }
+
     @Test
     void stationaryCovarianceMatchesTheSumOfItsSeries() {
         ArimaOrder[] orders = {ArimaOrder.of(1, 0, 0, 0, 0, 0, 1), ArimaOrder.of(2, 0, 2, 1, 0, 1, 24),
