@@ -183,16 +183,19 @@ public final class Arima {
     /** The core fit on an already transformed series; throws {@link FitFailure}. */
     static Arima fitTransformed(double[] x, ArimaOrder o, Method method, boolean mean, boolean drift, double[][] xreg,
                                 String[] xregNames, Double lambda, double[] yOriginal) {
-        return fitTransformed(x, o, method, mean, drift, xreg, xregNames, lambda, yOriginal, true);
+        return fitTransformed(x, o, method, mean, drift, xreg, xregNames, lambda, yOriginal, true, null);
     }
 
     /**
      * As above; with {@code forecastable} false a CSS fit skips building and running the state-space model that only
      * {@link #forecast} needs (AutoArima's approximate search ranks hundreds of CSS fits and forecasts none of them),
-     * so the result cannot forecast.
+     * so the result cannot forecast. A non-null {@code cssEstimate} (the coefficients of an earlier CSS fit of the
+     * same series, order and terms, which this method would reproduce exactly) replaces the CSS stage of
+     * {@link Method#CSS_ML}: AutoArima's ML refits reuse the CSS fits of its approximate search.
      */
     static Arima fitTransformed(double[] x, ArimaOrder o, Method method, boolean mean, boolean drift, double[][] xreg,
-                                String[] xregNames, Double lambda, double[] yOriginal, boolean forecastable) {
+                                String[] xregNames, Double lambda, double[] yOriginal, boolean forecastable,
+                                double[] cssEstimate) {
         int n = x.length;
         int p = o.p(), q = o.q(), sp = o.P(), sq = o.Q(), m = o.m();
         int narma = p + q + sp + sq;
@@ -216,7 +219,12 @@ public final class Arima {
         }
         int ncond = o.d() + o.D() * m + p + sp * m;
 
-        if (method == Method.CSS || method == Method.CSS_ML) {
+        if (method == Method.CSS_ML && cssEstimate != null) {
+            if (cssEstimate.length != npar) throw new IllegalArgumentException("cssEstimate has " + cssEstimate.length + " values, expected " + npar);
+            init = cssEstimate.clone();
+            if (!Polynomials.arRootsOutside(slice(init, 0, p), 1.0)) throw new FitFailure("non-stationary AR part from CSS");
+            if (!Polynomials.arRootsOutside(slice(init, p + q, sp), 1.0)) throw new FitFailure("non-stationary seasonal AR part from CSS");
+        } else if (method == Method.CSS || method == Method.CSS_ML) {
             final double[] sc = scale;
             Optim.Result r = Optim.minimize(u -> cssObjective(x, cols, o, ncond, unscale(u, sc)), divide(init, scale), 0.1, STOP_RADIUS, evalBudget(npar));
             init = unscale(r.x(), scale);
