@@ -16,7 +16,10 @@ import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
  * <ul>
  *   <li>the exact Gaussian likelihood from a Kalman filter on the state-space form (Gardner, Harvey and Phillips 1980;
  *       Durbin and Koopman 2012), with the differenced part started approximately diffuse ({@code kappa = 1e6}) and
- *       sigma^2 concentrated out ({@link StateSpace});</li>
+ *       sigma^2 concentrated out ({@link StateSpace}); the optimiser evaluates the same likelihood in its diffuse limit,
+ *       the ARMA likelihood of the differenced series by the Chandrasekhar recursions (O(r) per observation, state
+ *       dimension r instead of r + d; {@link StateSpace#armaLikelihood}), and the reported likelihood, residuals and
+ *       forecasting state come from the full filter with R's {@code kappa} at the optimum;</li>
  *   <li>method {@link Method#CSS_ML} (the default): conditional-sum-of-squares estimates give the starting values for
  *       the maximum-likelihood fit; a non-stationary AR part from CSS is an error, as in R;</li>
  *   <li>stationarity is enforced by optimising the AR parts through partial autocorrelations ({@code tanh} and the

@@ -41,6 +41,7 @@ public final class AutoArima {
         boolean stepwise = true, allowDrift = true, allowMean = true, seasonal = true;
         Boolean approximation;
         Double lambda;
+        boolean autoLambda;
         double[][] xreg;
         String[] xregNames;
         int nmodels = 94;
@@ -53,12 +54,17 @@ public final class AutoArima {
             o.maxP = maxP; o.maxQ = maxQ; o.maxSP = maxSP; o.maxSQ = maxSQ; o.maxOrder = maxOrder; o.maxD = maxD; o.maxSD = maxSD;
             o.startP = startP; o.startQ = startQ; o.startSP = startSP; o.startSQ = startSQ; o.d = d; o.bigD = bigD; o.ic = ic;
             o.stepwise = stepwise; o.allowDrift = allowDrift; o.allowMean = allowMean; o.seasonal = seasonal;
-            o.approximation = approximation; o.lambda = lambda; o.xreg = xreg; o.xregNames = xregNames; o.nmodels = nmodels; o.alpha = alpha;
+            o.approximation = approximation; o.lambda = lambda; o.autoLambda = autoLambda; o.xreg = xreg; o.xregNames = xregNames; o.nmodels = nmodels; o.alpha = alpha;
             return o;
         }
 
         /** Box-Cox lambda (0 = log); null for none. */
-        public Options withLambda(Double l) { Options o = copy(); o.lambda = l; return o; }
+        public Options withLambda(Double l) { Options o = copy(); o.lambda = l; o.autoLambda = false; return o; }
+        /**
+         * Choose lambda from the data, as {@code auto.arima(lambda = "auto")}: {@link BoxCox#autoLambda} (Guerrero on
+         * [-0.9, 2]) with the seasonal period; the model then carries that lambda.
+         */
+        public Options withAutoLambda() { Options o = copy(); o.lambda = null; o.autoLambda = true; return o; }
         public Options withIc(Ic ic) { Options o = copy(); o.ic = ic; return o; }
         /** False for the exhaustive search over all orders with p+q+P+Q <= maxOrder. */
         public Options withStepwise(boolean b) { Options o = copy(); o.stepwise = b; return o; }
@@ -111,6 +117,7 @@ public final class AutoArima {
                     "use a longer series, or m=1 / Options.withSeasonal(false) for a non-seasonal model");
         int nx = opts.xreg == null ? 0 : opts.xreg.length;
         for (int j = 0; j < nx; j++) Series.checkColumn(opts.xreg[j], n, where + ", xreg column " + j);
+        if (opts.autoLambda) opts = opts.withLambda(BoxCox.autoLambda(y, m));
         double[] x = opts.lambda == null ? y.clone() : BoxCox.transform(y, opts.lambda, where);
         if (!opts.seasonal) m = 1;
 

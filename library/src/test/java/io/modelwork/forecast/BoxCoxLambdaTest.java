@@ -25,4 +25,16 @@ class BoxCoxLambdaTest {
         // R: attr(BoxCox(AirPassengers, "auto"), "lambda"), lower bound -0.9
         assertEquals(-0.2947046144, BoxCox.autoLambda(RSeries.load("AirPassengers"), 12), 2e-3, "auto");
     }
+
+    @Test
+    void autoArimaWithAutomaticLambda() {
+        // R: auto.arima(AirPassengers, lambda = "auto"): lambda -0.2947046, ARIMA(0,1,1)(0,1,1)[12],
+        // ma1 -0.4355048, sma1 -0.5846957, AICc -896.990101
+        Arima f = AutoArima.fit(RSeries.load("AirPassengers"), 12, AutoArima.Options.defaults().withAutoLambda());
+        assertEquals(-0.2947046144, f.lambda(), 2e-3, "lambda");
+        assertEquals(ArimaOrder.of(0, 1, 1, 0, 1, 1, 12), f.order(), "order");
+        assertEquals(-0.4355048, f.coefficient("ma1"), 1e-2 * 0.4355, "ma1");
+        assertEquals(-0.5846957, f.coefficient("sma1"), 1e-2 * 0.5847, "sma1");
+        assertEquals(-896.990101, f.aicc(), 1e-2 * 896.99, "AICc");
+    }
 }
