@@ -16,7 +16,10 @@ import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
  * <ul>
  *   <li>the exact Gaussian likelihood from a Kalman filter on the state-space form (Gardner, Harvey and Phillips 1980;
  *       Durbin and Koopman 2012), with the differenced part started approximately diffuse ({@code kappa = 1e6}) and
- *       sigma^2 concentrated out ({@link StateSpace});</li>
+ *       sigma^2 concentrated out ({@link StateSpace}); the optimiser evaluates the same likelihood in its diffuse limit,
+ *       the ARMA likelihood of the differenced series by the Chandrasekhar recursions (O(r) per observation, state
+ *       dimension r instead of r + d; {@link StateSpace#armaLikelihood}), and the reported likelihood, residuals and
+ *       forecasting state come from the full filter with R's {@code kappa} at the optimum;</li>
  *   <li>method {@link Method#CSS_ML} (the default): conditional-sum-of-squares estimates give the starting values for
  *       the maximum-likelihood fit; a non-stationary AR part from CSS is an error, as in R;</li>
  *   <li>stationarity is enforced by optimising the AR parts through partial autocorrelations ({@code tanh} and the
@@ -183,6 +186,19 @@ public final class Arima {
     /** The core fit on an already transformed series; throws {@link FitFailure}. */
     static Arima fitTransformed(double[] x, ArimaOrder o, Method method, boolean mean, boolean drift, double[][] xreg,
                                 String[] xregNames, Double lambda, double[] yOriginal) {
+        return fitTransformed(x, o, method, mean, drift, xreg, xregNames, lambda, yOriginal, true, null);
+    }
+
+    /**
+     * As above; with {@code forecastable} false a CSS fit skips building and running the state-space model that only
+     * {@link #forecast} needs (AutoArima's approximate search ranks hundreds of CSS fits and forecasts none of them),
+     * so the result cannot forecast. A non-null {@code cssEstimate} (the coefficients of an earlier CSS fit of the
+     * same series, order and terms, which this method would reproduce exactly) replaces the CSS stage of
+     * {@link Method#CSS_ML}: AutoArima's ML refits reuse the CSS fits of its approximate search.
+     */
+    static Arima fitTransformed(double[] x, ArimaOrder o, Method method, boolean mean, boolean drift, double[][] xreg,
+                                String[] xregNames, Double lambda, double[] yOriginal, boolean forecastable,
+                                double[] cssEstimate) {
         int n = x.length;
         int p = o.p(), q = o.q(), sp = o.P(), sq = o.Q(), m = o.m();
         int narma = p + q + sp + sq;
@@ -206,11 +222,16 @@ public final class Arima {
         }
         int ncond = o.d() + o.D() * m + p + sp * m;
 
-        if (method == Method.CSS || method == Method.CSS_ML) {
+        if (method == Method.CSS_ML && cssEstimate != null) {
+            if (cssEstimate.length != npar) throw new IllegalArgumentException("cssEstimate has " + cssEstimate.length + " values, expected " + npar);
+            init = cssEstimate.clone();
+            if (!Polynomials.arRootsOutside(slice(init, 0, p), 1.0)) throw new FitFailure("non-stationary AR part from CSS");
+            if (!Polynomials.arRootsOutside(slice(init, p + q, sp), 1.0)) throw new FitFailure("non-stationary seasonal AR part from CSS");
+        } else if (method == Method.CSS || method == Method.CSS_ML) {
             final double[] sc = scale;
             Optim.Result r = Optim.minimize(u -> cssObjective(x, cols, o, ncond, unscale(u, sc)), divide(init, scale), 0.1, STOP_RADIUS, evalBudget(npar));
             init = unscale(r.x(), scale);
-            if (method == Method.CSS) return finishCss(x, o, cols, names, init, ncond, nUsed, lambda, yOriginal, mean, drift, k);
+            if (method == Method.CSS) return finishCss(x, o, cols, names, init, ncond, nUsed, lambda, yOriginal, mean, drift, k, forecastable);
             if (!Polynomials.arRootsOutside(slice(init, 0, p), 1.0)) throw new FitFailure("non-stationary AR part from CSS");
             if (!Polynomials.arRootsOutside(slice(init, p + q, sp), 1.0)) throw new FitFailure("non-stationary seasonal AR part from CSS");
         }
@@ -230,7 +251,11 @@ public final class Arima {
         if (sq > 0) System.arraycopy(Polynomials.maInvert(slice(init, p + q + sp, sq)), 0, raw, p + q + sp, sq);
 
         final double[] sc = scale;
-        Optim.Result r = Optim.minimize(u -> mlObjective(x, cols, o, delta, untransform(unscale(u, sc), o)),
+        final double[] dx = hasNaN(x) ? null : difference(x, o);
+        final double[][] dcols = dx == null ? null : differenceCols(cols, o);
+        Optim.Result r = Optim.minimize(u -> dx != null
+                        ? mlObjectiveDifferenced(dx, dcols, o, untransform(unscale(u, sc), o))
+                        : mlObjective(x, cols, o, delta, untransform(unscale(u, sc), o)),
                 divide(raw, scale), 0.1, STOP_RADIUS, evalBudget(npar));
         double[] par = untransform(unscale(r.x(), scale), o);
         if (q > 0) System.arraycopy(Polynomials.maInvert(slice(par, p, q)), 0, par, p, q);
@@ -250,7 +275,8 @@ public final class Arima {
     }
 
     private static Arima finishCss(double[] x, ArimaOrder o, double[][] cols, String[] names, double[] par, int ncond,
-                                   int nUsed, Double lambda, double[] yOriginal, boolean mean, boolean drift, int k) {
+                                   int nUsed, Double lambda, double[] yOriginal, boolean mean, boolean drift, int k,
+                                   boolean forecastable) {
         int narma = o.armaCount();
         double[] w = regressionResidual(x, cols, par, narma);
         double[] resid = new double[x.length];
@@ -259,7 +285,7 @@ public final class Arima {
         if (!Double.isFinite(sigma2Raw)) throw new FitFailure("the CSS residuals are not finite");
         double value = 0.5 * Math.log(sigma2Raw);
         double loglik = -0.5 * (2 * nUsed * value + nUsed + nUsed * Math.log(2 * Math.PI));
-        StateSpace model = StateSpace.of(expandedAr(par, o), expandedMa(par, o), Polynomials.differencingDelta(o.d(), o.D(), o.m()));
+        StateSpace model = forecastable ? StateSpace.of(expandedAr(par, o), expandedMa(par, o), Polynomials.differencingDelta(o.d(), o.D(), o.m())) : null;
         if (model != null) model.filter(w, null); // positions the state at the end for forecasting
         return assemble(o, Method.CSS, par, names, lambda, mean, drift, k, x, resid, yOriginal, sigma2Raw, loglik, Double.NaN, model);
     }
@@ -307,12 +333,17 @@ public final class Arima {
         Arrays.fill(e, 0, Math.min(ncond, n), 0);
         double ssq = 0;
         int nu = 0;
-        int p = phi.length, q = theta.length;
+        // the expanded seasonal polynomials are mostly zeros (e.g. 8 of 50 AR lags for (2,0,0)(2,1,0)[24]): visit only
+        // the non-zero lags, in the same order, so the sums are unchanged
+        int[] pl = nonZeroLags(phi), ql = nonZeroLags(theta);
         for (int l = ncond; l < n; l++) {
             double t = w[l];
-            for (int j = 0; j < p; j++) t -= phi[j] * w[l - j - 1];
-            int jm = Math.min(l - ncond, q);
-            for (int j = 0; j < jm; j++) t -= theta[j] * e[l - j - 1];
+            for (int j : pl) t -= phi[j] * w[l - j - 1];
+            int jm = l - ncond;
+            for (int j : ql) {
+                if (j >= jm) break;
+                t -= theta[j] * e[l - j - 1];
+            }
             e[l] = t;
             if (!Double.isNaN(t)) {
                 nu++;
@@ -320,6 +351,15 @@ public final class Arima {
             }
         }
         return new double[]{ssq, nu};
+    }
+
+    private static int[] nonZeroLags(double[] c) {
+        int k = 0;
+        for (double v : c) if (v != 0) k++;
+        int[] out = new int[k];
+        k = 0;
+        for (int j = 0; j < c.length; j++) if (c[j] != 0) out[k++] = j;
+        return out;
     }
 
     /** R's concentrated ML objective {@code 0.5 (log(ssq/nu) + sumlog/nu)}. */
@@ -331,6 +371,24 @@ public final class Arima {
         if (lik.nu() == 0) return Optim.PENALTY;
         double v = lik.objective();
         return Double.isFinite(v) ? v : Optim.PENALTY;
+    }
+
+    /**
+     * The same objective as {@link #mlObjective} from the differenced series and regressors (see
+     * {@link StateSpace#armaLikelihood}): the state holds only the ARMA part, which makes a seasonal model with m = 24
+     * several times cheaper to evaluate. Needs a series without missing values.
+     */
+    static double mlObjectiveDifferenced(double[] dx, double[][] dcols, ArimaOrder o, double[] par) {
+        double[] w = regressionResidual(dx, dcols, par, o.armaCount());
+        StateSpace.Likelihood lik = StateSpace.armaLikelihood(expandedAr(par, o), expandedMa(par, o), w);
+        if (lik == null || lik.nu() == 0) return Optim.PENALTY;
+        double v = lik.objective();
+        return Double.isFinite(v) ? v : Optim.PENALTY;
+    }
+
+    private static boolean hasNaN(double[] x) {
+        for (double v : x) if (Double.isNaN(v)) return true;
+        return false;
     }
 
     // ---- parameter helpers ----

@@ -41,6 +41,7 @@ public final class AutoArima {
         boolean stepwise = true, allowDrift = true, allowMean = true, seasonal = true;
         Boolean approximation;
         Double lambda;
+        boolean autoLambda;
         double[][] xreg;
         String[] xregNames;
         int nmodels = 94;
@@ -53,12 +54,17 @@ public final class AutoArima {
             o.maxP = maxP; o.maxQ = maxQ; o.maxSP = maxSP; o.maxSQ = maxSQ; o.maxOrder = maxOrder; o.maxD = maxD; o.maxSD = maxSD;
             o.startP = startP; o.startQ = startQ; o.startSP = startSP; o.startSQ = startSQ; o.d = d; o.bigD = bigD; o.ic = ic;
             o.stepwise = stepwise; o.allowDrift = allowDrift; o.allowMean = allowMean; o.seasonal = seasonal;
-            o.approximation = approximation; o.lambda = lambda; o.xreg = xreg; o.xregNames = xregNames; o.nmodels = nmodels; o.alpha = alpha;
+            o.approximation = approximation; o.lambda = lambda; o.autoLambda = autoLambda; o.xreg = xreg; o.xregNames = xregNames; o.nmodels = nmodels; o.alpha = alpha;
             return o;
         }
 
         /** Box-Cox lambda (0 = log); null for none. */
-        public Options withLambda(Double l) { Options o = copy(); o.lambda = l; return o; }
+        public Options withLambda(Double l) { Options o = copy(); o.lambda = l; o.autoLambda = false; return o; }
+        /**
+         * Choose lambda from the data, as {@code auto.arima(lambda = "auto")}: {@link BoxCox#autoLambda} (Guerrero on
+         * [-0.9, 2]) with the seasonal period; the model then carries that lambda.
+         */
+        public Options withAutoLambda() { Options o = copy(); o.lambda = null; o.autoLambda = true; return o; }
         public Options withIc(Ic ic) { Options o = copy(); o.ic = ic; return o; }
         /** False for the exhaustive search over all orders with p+q+P+Q <= maxOrder. */
         public Options withStepwise(boolean b) { Options o = copy(); o.stepwise = b; return o; }
@@ -111,6 +117,7 @@ public final class AutoArima {
                     "use a longer series, or m=1 / Options.withSeasonal(false) for a non-seasonal model");
         int nx = opts.xreg == null ? 0 : opts.xreg.length;
         for (int j = 0; j < nx; j++) Series.checkColumn(opts.xreg[j], n, where + ", xreg column " + j);
+        if (opts.autoLambda) opts = opts.withLambda(BoxCox.autoLambda(y, m));
         double[] x = opts.lambda == null ? y.clone() : BoxCox.transform(y, opts.lambda, where);
         if (!opts.seasonal) m = 1;
 
@@ -185,6 +192,11 @@ public final class AutoArima {
 
     /** forecast's {@code myarima}: one fit, its criterion, and the rejection of near-unit roots. */
     private static Fit fitOne(Ctx c, int p, int q, int sp, int sq, boolean constant, boolean approx) {
+        return fitOne(c, p, q, sp, sq, constant, approx, null);
+    }
+
+    /** As above; {@code cssEstimate}: the coefficients of this model's CSS fit from the approximate search, if any. */
+    private static Fit fitOne(Ctx c, int p, int q, int sp, int sq, boolean constant, boolean approx, double[] cssEstimate) {
         ArimaOrder o = new ArimaOrder(p, c.d, q, sp, c.bigD, sq, c.m);
         int diffs = c.d + c.bigD;
         boolean drift = constant && diffs == 1, mean = constant && diffs == 0;
@@ -192,7 +204,8 @@ public final class AutoArima {
         double value = Double.POSITIVE_INFINITY;
         Arima fit = null;
         try {
-            fit = Arima.fitTransformed(c.x, o, method, mean, drift, c.opts.xreg, c.opts.xregNames, c.opts.lambda, c.y);
+            fit = Arima.fitTransformed(c.x, o, method, mean, drift, c.opts.xreg, c.opts.xregNames, c.opts.lambda, c.y, !approx,
+                    approx ? null : cssEstimate);
             int n = c.x.length, nstar = n - c.d - c.bigD * c.m, npar = fit.coefficients().length + 1;
             double aic = approx ? c.offset + nstar * Math.log(fit.sigma2Mle()) + 2 * npar : fit.aic();
             if (Double.isFinite(aic)) {
@@ -240,26 +253,27 @@ public final class AutoArima {
         int p = Math.min(startP, maxP), q = Math.min(startQ, maxQ), sp = Math.min(startSP, maxSP), sq = Math.min(startSQ, maxSQ);
         List<int[]> results = new ArrayList<>();
         List<Double> ics = new ArrayList<>();
+        List<double[]> cssCoef = new ArrayList<>(); // the search's CSS estimates, reused by the ML refits
         Fit best = fitOne(c, p, q, sp, sq, constant, approx);
-        record(results, ics, p, q, sp, sq, constant, best.ic);
+        record(results, ics, cssCoef, p, q, sp, sq, constant, best);
         Fit f = fitOne(c, 0, 0, 0, 0, constant, approx);
-        record(results, ics, 0, 0, 0, 0, constant, f.ic);
+        record(results, ics, cssCoef, 0, 0, 0, 0, constant, f);
         if (f.ic < best.ic) { best = f; p = q = sp = sq = 0; }
         if (maxP > 0 || maxSP > 0) {
             int ap = maxP > 0 ? 1 : 0, asp = (m > 1 && maxSP > 0) ? 1 : 0;
             f = fitOne(c, ap, 0, asp, 0, constant, approx);
-            record(results, ics, ap, 0, asp, 0, constant, f.ic);
+            record(results, ics, cssCoef, ap, 0, asp, 0, constant, f);
             if (f.ic < best.ic) { best = f; p = ap; sp = asp; q = sq = 0; }
         }
         if (maxQ > 0 || maxSQ > 0) {
             int aq = maxQ > 0 ? 1 : 0, asq = (m > 1 && maxSQ > 0) ? 1 : 0;
             f = fitOne(c, 0, aq, 0, asq, constant, approx);
-            record(results, ics, 0, aq, 0, asq, constant, f.ic);
+            record(results, ics, cssCoef, 0, aq, 0, asq, constant, f);
             if (f.ic < best.ic) { best = f; p = sp = 0; q = aq; sq = asq; }
         }
         if (constant) {
             f = fitOne(c, 0, 0, 0, 0, false, approx);
-            record(results, ics, 0, 0, 0, 0, false, f.ic);
+            record(results, ics, cssCoef, 0, 0, 0, 0, false, f);
             if (f.ic < best.ic) { best = f; p = q = sp = sq = 0; }
         }
         int k = results.size();
@@ -275,7 +289,7 @@ public final class AutoArima {
                 k++;
                 if (k > nmodels) continue outer;
                 f = fitOne(c, np, nq, nsp, nsq, constant, approx);
-                record(results, ics, np, nq, nsp, nsq, constant, f.ic);
+                record(results, ics, cssCoef, np, nq, nsp, nsq, constant, f);
                 if (f.ic < best.ic) {
                     best = f;
                     p = np; q = nq; sp = nsp; sq = nsq;
@@ -286,7 +300,7 @@ public final class AutoArima {
                 k++;
                 if (k > nmodels) continue;
                 f = fitOne(c, p, q, sp, sq, !constant, approx);
-                record(results, ics, p, q, sp, sq, !constant, f.ic);
+                record(results, ics, cssCoef, p, q, sp, sq, !constant, f);
                 if (f.ic < best.ic) {
                     best = f;
                     constant = !constant;
@@ -301,7 +315,7 @@ public final class AutoArima {
             best = null;
             for (int i : idx) {
                 int[] r = results.get(i);
-                Fit g = fitOne(c, r[0], r[1], r[2], r[3], r[4] == 1, false);
+                Fit g = fitOne(c, r[0], r[1], r[2], r[3], r[4] == 1, false, cssCoef.get(i));
                 if (g.ic < Double.POSITIVE_INFINITY) {
                     best = g;
                     break;
@@ -311,9 +325,11 @@ public final class AutoArima {
         return best;
     }
 
-    private static void record(List<int[]> results, List<Double> ics, int p, int q, int sp, int sq, boolean constant, double ic) {
+    private static void record(List<int[]> results, List<Double> ics, List<double[]> cssCoef, int p, int q, int sp, int sq,
+                               boolean constant, Fit f) {
         results.add(new int[]{p, q, sp, sq, constant ? 1 : 0});
-        ics.add(ic);
+        ics.add(f.ic);
+        cssCoef.add(f.model != null && f.model.method() == Arima.Method.CSS ? f.model.coefficients() : null);
     }
 
     private static Fit exhaustive(Ctx c, int maxP, int maxQ, int maxSP, int maxSQ, int maxOrder, boolean allowConstant, boolean approx) {
