@@ -70,7 +70,8 @@ final class ForecastExport {
             prep.put("m", panel.m);
             prep.put("fill", w.fillMethod());
             prep.put("agg", w.aggMethod());
-            if (w.spec().lambda != null) prep.put("lambda", w.spec().lambda); else prep.putNull("lambda");
+            if (w.spec().autoLambda) prep.put("lambda", "auto (per series, Guerrero; each model carries its own)");
+            else if (w.spec().lambda != null) prep.put("lambda", w.spec().lambda); else prep.putNull("lambda");
             prep.put("lambda_applied", "inside each model (forecasts are back-transformed)");
             prep.set("calendar", Json.MAPPER.valueToTree(w.calendarFeatures()));
             prep.put("fourier", w.fourierTerms());

@@ -11,8 +11,9 @@ import java.util.*;
  * A forecasting model spec with its parameters, resolved by the forecasting workflow (not the tabular providers):
  * {@code forecasting.autoarima} (params {@code ic, stepwise, lambda, approximation, max_p, max_q, max_P, max_Q,
  * max_order, max_d, max_D, d, D, seasonal, allow_drift, allow_mean}), {@code forecasting.naive},
- * {@code forecasting.snaive}, {@code forecasting.ets} (param {@code lambda}). {@link #fit} applies the documented
- * fallbacks.
+ * {@code forecasting.snaive}, {@code forecasting.ets} (param {@code lambda}). {@code lambda=auto} chooses the Box-Cox
+ * lambda per series by Guerrero's method, as {@code auto.arima(lambda = "auto")} ({@link io.modelwork.forecast.BoxCox#autoLambda}).
+ * {@link #fit} applies the documented fallbacks.
  */
 final class ForecastSpec {
     static final List<String> KNOWN = List.of("forecasting.autoarima", "forecasting.naive", "forecasting.snaive", "forecasting.ets");
@@ -22,12 +23,15 @@ final class ForecastSpec {
     final String algorithm; // autoarima | naive | snaive | ets
     final LinkedHashMap<String, Object> params;
     final Double lambda;
+    /** lambda=auto: chosen per series (Guerrero), {@link #lambda} is then null. */
+    final boolean autoLambda;
 
     private ForecastSpec(String algorithm, LinkedHashMap<String, Object> params) {
         this.algorithm = algorithm;
         this.params = params;
         Object l = params.get("lambda");
-        this.lambda = l == null ? null : (Double) l;
+        this.autoLambda = "auto".equals(l);
+        this.lambda = l instanceof Double d ? d : null;
     }
 
     /** Parses {@code spec=} and the params of build (lambda from prepare_data when build gives none). */
@@ -39,9 +43,8 @@ final class ForecastSpec {
             throw new ModelworkException("Unknown forecasting spec '" + a.getString("spec", "") + "'", "build spec",
                     "use one of " + KNOWN);
         LinkedHashMap<String, Object> p = new LinkedHashMap<>();
-        Double lambda = prepLambda;
-        if (a.has("lambda")) lambda = parseLambda(a.get("lambda"), "build lambda");
-        p.put("lambda", lambda);
+        if (a.has("lambda") && "auto".equalsIgnoreCase(String.valueOf(a.get("lambda")).trim())) p.put("lambda", "auto");
+        else p.put("lambda", a.has("lambda") ? parseLambda(a.get("lambda"), "build lambda") : prepLambda);
         if (alg.equals("autoarima")) {
             String ic = a.getString("ic", "aicc").toLowerCase(Locale.ROOT);
             if (!List.of("aic", "aicc", "bic").contains(ic))
@@ -81,7 +84,8 @@ final class ForecastSpec {
             if (d < -1 || d > 2) throw new NumberFormatException();
             return d;
         } catch (NumberFormatException e) {
-            throw new ModelworkException("Bad Box-Cox lambda '" + v + "'", where, "use a number in [-1, 2] (0 = log), or none");
+            throw new ModelworkException("Bad Box-Cox lambda '" + v + "'", where,
+                    "use a number in [-1, 2] (0 = log), none, or (in build) auto for Guerrero's choice per series");
         }
     }
 
@@ -103,7 +107,8 @@ final class ForecastSpec {
     }
 
     AutoArima.Options options(double[][] xreg, String[] names) {
-        AutoArima.Options o = AutoArima.Options.defaults().withLambda(lambda);
+        AutoArima.Options o = autoLambda ? AutoArima.Options.defaults().withAutoLambda()
+                : AutoArima.Options.defaults().withLambda(lambda);
         o = o.withIc(AutoArima.Ic.valueOf(((String) params.get("ic")).toUpperCase(Locale.ROOT)));
         o = o.withStepwise((Boolean) params.get("stepwise"));
         String ap = (String) params.get("approximation");
@@ -134,14 +139,15 @@ final class ForecastSpec {
             seasonNote = "series of " + y.length + " values is too short for the seasonal period " + m + ": non-seasonal model";
         }
         try {
+            Double lam = autoLambda && !algorithm.equals("autoarima") ? (Double) io.modelwork.forecast.BoxCox.autoLambda(y, mm) : lambda;
             SeriesModel sm = switch (algorithm) {
                 case "autoarima" -> {
                     Arima a = AutoArima.fit(y, mm, options(xreg, names));
                     yield SeriesModel.arima(a, mm);
                 }
-                case "naive" -> SeriesModel.snaive(y, 1, lambda, null);
-                case "snaive" -> SeriesModel.snaive(y, mm, lambda, null);
-                default -> SeriesModel.ets(y, mm, lambda);
+                case "naive" -> SeriesModel.snaive(y, 1, lam, null);
+                case "snaive" -> SeriesModel.snaive(y, mm, lam, null);
+                default -> SeriesModel.ets(y, mm, lam);
             };
             return seasonNote == null ? sm : sm.withNote(seasonNote);
         } catch (RuntimeException e) {

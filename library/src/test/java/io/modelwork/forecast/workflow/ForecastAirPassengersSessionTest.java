@@ -56,6 +56,31 @@ class ForecastAirPassengersSessionTest {
     }
 
     @Test
+    void automaticLambdaThroughTheSession(@TempDir Path tmp) {
+        // R: auto.arima(AirPassengers, lambda = "auto"): lambda -0.2947046 (Guerrero), ARIMA(0,1,1)(0,1,1)[12], AICc -896.99
+        try (Session s = session(tmp, "auto")) {
+            s.attachDataset("path=" + AIR + " time=time value=value");
+            s.prepareData(Args.empty());
+            s.split("h=0");
+            StepReport b = s.build("spec=forecasting.autoarima lambda=auto");
+            assertEquals("auto", b.body().get("params").get("lambda").asText());
+            StepReport fit = s.fit(Args.empty());
+            assertEquals("ARIMA(0,1,1)(0,1,1)[12]", fit.body().get("model").asText());
+            SeriesModel m = ((ForecastWorkflow) s.workflow()).model("R_AirPassengers");
+            assertEquals(-0.2947046144, m.arima().lambda(), 2e-3);
+            assertEquals(-896.990101, m.arima().aicc(), 1e-2 * 896.99);
+        }
+        try (Session s = session(tmp, "auto-ets")) { // the baselines take a per-series lambda too
+            s.attachDataset("path=" + AIR + " time=time value=value");
+            s.prepareData(Args.empty());
+            s.split("h=0");
+            s.build("spec=forecasting.snaive lambda=auto");
+            StepReport fit = s.fit(Args.empty());
+            assertTrue(fit.body().get("model").asText().contains("lambda -0.29"), fit.body().get("model").asText());
+        }
+    }
+
+    @Test
     void holdoutAnchorAndTheRemainingSteps(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("run");
         double mape;
