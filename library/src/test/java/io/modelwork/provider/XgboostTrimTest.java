@@ -30,6 +30,17 @@ class XgboostTrimTest {
             var fit = s.fit(Args.of("rounds", 300, "early_stopping", 40));
             var importance = fit.tables().stream().filter(t -> t.name().startsWith("Feature importance")).findFirst().orElseThrow();
             assertTrue(importance.doubleColumn("gain").get(0) > 0, importance.print());
+            // the streaming importance equals total gain summed over the JSON model's split nodes (tree-model parse here)
+            var w = (io.modelwork.tabular.TabularWorkflow) s.workflow();
+            String[] names = w.matrix("train").featureNames();
+            double[] expected = new double[names.length];
+            var root = assertDoesNotThrow(() -> io.modelwork.core.Json.MAPPER.readTree(w.model().saveNative()));
+            for (var tree : root.get("learner").get("gradient_booster").get("model").get("trees"))
+                for (int n = 0; n < tree.get("left_children").size(); n++)
+                    if (tree.get("left_children").get(n).asInt() != -1)
+                        expected[tree.get("split_indices").get(n).asInt()] += tree.get("loss_changes").get(n).asDouble();
+            var got = w.model().featureImportance(names);
+            for (int f = 0; f < names.length; f++) assertEquals(expected[f], got.get(names[f]), 1e-9 * (1 + expected[f]), names[f]);
             Path best = tmp.resolve("r/checkpoints/fit-best");
             assertTrue(Files.exists(best.resolve("model.json")));
             assertEquals(fit.body().get("best_iteration").asText(), assertDoesNotThrow(() -> Files.readString(best.resolve("best_iteration.txt"))));
