@@ -179,6 +179,35 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Switches a new database to WAL (a no-op once any process did it: the mode is stored in the file). Changing the
+     * journal mode needs an exclusive lock, and SQLite may answer SQLITE_BUSY at once, without its busy handler, when
+     * several processes open a fresh registry together; so this retries until the lock timeout.
+     */
+    private void switchToWal(Statement s) throws SQLException {
+        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                s.execute("PRAGMA journal_mode = WAL");
+                return;
+            } catch (SQLException e) {
+                if (!isBusy(e) || System.nanoTime() > deadline) throw e;
+                try {
+                    Thread.sleep(Math.min(200, 10L << Math.min(attempt, 4)));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isBusy(SQLException e) {
+        int code = e instanceof SQLiteException se ? se.getResultCode().code & 0xff : e.getErrorCode() & 0xff;
+        String msg = String.valueOf(e.getMessage());
+        return code == 5 || code == 6 || msg.contains("SQLITE_BUSY") || msg.contains("database is locked");
+    }
+
     private void initialise() throws SQLException {
         try (Statement s = conn.createStatement()) {
             s.execute("PRAGMA busy_timeout = " + Math.max(0, lockTimeout.toMillis()));
@@ -191,7 +220,7 @@ public final class ModelRegistry implements AutoCloseable {
                         "upgrade Modelwork, or use another registry home");
             }
             checkIntegrity(s);
-            s.execute("PRAGMA journal_mode = WAL");
+            switchToWal(s);
             s.execute("PRAGMA synchronous = FULL");
         }
         if (readUserVersion() < SCHEMA_VERSION) {
@@ -1102,7 +1131,7 @@ public final class ModelRegistry implements AutoCloseable {
     static ModelworkException translate(SQLException e, Path db, Duration timeout, String operation) {
         int code = e instanceof SQLiteException se ? se.getResultCode().code & 0xff : e.getErrorCode() & 0xff;
         String msg = String.valueOf(e.getMessage());
-        if (code == 5 || code == 6 || msg.contains("SQLITE_BUSY") || msg.contains("database is locked")) {
+        if (isBusy(e)) {
             return new ModelworkException("the registry database is locked by another process (waited "
                     + timeout.toMillis() + " ms to " + operation + "); nothing was changed", db.toString(),
                     "wait for the other Modelwork process (a register, promote or verify in progress) to finish and "
