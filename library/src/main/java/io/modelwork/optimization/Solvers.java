@@ -256,13 +256,7 @@ final class Solvers {
                 for (int k = 0; k < starts[a].length; k++) starts[a][k] = (int) s.value(jm.start()[a][k]);
             }
         }
-        String status = switch (st) {
-            case OPTIMAL -> "optimal";
-            case FEASIBLE -> "feasible";
-            case INFEASIBLE -> "infeasible";
-            case MODEL_INVALID -> "invalid";
-            default -> "timeout";
-        };
+        String status = status(st);
         double obj = starts == null ? Double.NaN : s.objectiveValue();
         double bound = s.bestObjectiveBound();
         trace.add(new double[]{seconds, obj, bound});
@@ -331,13 +325,7 @@ final class Solvers {
             values = new double[resp.getSolutionCount()];
             for (int i = 0; i < values.length; i++) values[i] = resp.getSolution(i);
         }
-        String status = switch (st) {
-            case OPTIMAL -> "optimal";
-            case FEASIBLE -> "feasible";
-            case INFEASIBLE -> "infeasible";
-            case MODEL_INVALID -> "invalid";
-            default -> "timeout";
-        };
+        String status = status(st);
         double obj = values == null ? Double.NaN : hasObjective ? resp.getObjectiveValue() : 0;
         double bound = hasObjective ? resp.getBestObjectiveBound() : Double.NaN;
         if (st == CpSolverStatus.INFEASIBLE || st == CpSolverStatus.MODEL_INVALID) bound = Double.NaN;
@@ -571,5 +559,16 @@ final class Solvers {
             o.setOffset(lm.offset()).setMaximize(lm.maximize());
         }
         return b.build();
+    }
+
+    /** The report's status word for a CP-SAT status (an unknown status after the time limit is a timeout). */
+    static String status(CpSolverStatus st) {
+        return switch (st) {
+            case OPTIMAL -> "optimal";
+            case FEASIBLE -> "feasible";
+            case INFEASIBLE -> "infeasible";
+            case MODEL_INVALID -> "invalid";
+            default -> "timeout";
+        };
     }
 }
