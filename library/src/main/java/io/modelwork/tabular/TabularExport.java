@@ -223,18 +223,7 @@ final class TabularExport {
         }
         m.put("best_checkpoint", c.runDir().resolve("checkpoints/fit-best"));
         m.put("reports", c.runDir().resolve("reports"));
-        if (registered != null) m.put("registry_model_id", registered.get("name").asText() + ":" + registered.get("version").asInt());
-        StepReport r = new StepReport("artifacts", "Artifacts");
-        ObjectNode o = r.body().putObject("artifacts");
-        Table t = Table.create("Artifact map");
-        StringColumn k = StringColumn.create("artifact"), p = StringColumn.create("path"), ex = StringColumn.create("exists");
-        m.forEach((key, v) -> {
-            o.put(key, v.toString());
-            k.append(key); p.append(v.toString());
-            ex.append(v instanceof Path path ? (Files.exists(path) ? "yes" : "no") : "");
-        });
-        t.addColumns(k, p, ex);
-        r.table(t);
+        StepReport r = io.modelwork.report.ArtifactMap.report(m, registered);
         return r;
     }
 }

@@ -236,21 +236,9 @@ final class ForecastExport {
         }
         m.put("checkpoints", c.runDir().resolve("checkpoints"));
         m.put("reports", c.runDir().resolve("reports"));
-        if (registered != null) m.put("registry_model_id", registered.get("name").asText() + ":" + registered.get("version").asInt());
-        StepReport r = new StepReport("artifacts", "Artifacts");
-        ObjectNode o = r.body().putObject("artifacts");
+        StepReport r = io.modelwork.report.ArtifactMap.report(m, registered);
         r.body().put("freq", w.panel().grid.freq());
         r.body().put("m", w.panel().m);
-        Table t = Table.create("Artifact map");
-        StringColumn k = StringColumn.create("artifact"), p = StringColumn.create("path"), ex = StringColumn.create("exists");
-        m.forEach((key, v) -> {
-            o.put(key, v.toString());
-            k.append(key); p.append(v.toString());
-            ex.append(v instanceof Path path ? (Files.exists(path) ? "yes" : "no") : "");
-        });
-        k.append("freq"); p.append(w.panel().grid.freq() + " (m=" + w.panel().m + ")"); ex.append("");
-        t.addColumns(k, p, ex);
-        r.table(t);
         return r;
     }
 }
