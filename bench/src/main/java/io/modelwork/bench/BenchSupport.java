@@ -24,19 +24,18 @@ final class BenchSupport {
 
     static final int THREADS = 2;
 
-    /** XGBoost hyper-parameters, as the Session's XgboostProvider defaults plus what XgboostModel adds at fit. */
+    /** The provider's default hyper-parameters for a spec: the baselines use exactly what the Session builds. */
+    private static Map<String, Object> defaults(String spec) {
+        io.modelwork.spi.ModelSpec ms = io.modelwork.spi.ModelSpec.parse(spec);
+        return io.modelwork.spi.Providers.forSpec(ms).defaultParams(ms);
+    }
+
+    /** XGBoost parameters: the Session's XgboostProvider defaults plus what XgboostModel adds at fit (regression). */
     static Map<String, Object> xgbParams(int threads) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("objective", "reg:squarederror");
         p.put("eval_metric", "rmse");
-        p.put("max_depth", 6);
-        p.put("eta", 0.1);
-        p.put("subsample", 1.0);
-        p.put("colsample_bytree", 1.0);
-        p.put("min_child_weight", 1.0);
-        p.put("lambda", 1.0);
-        p.put("alpha", 0.0);
-        p.put("tree_method", "hist");
+        p.putAll(defaults("regression.xgboost"));
         p.put("nthread", threads);
         p.put("device", "cpu");
         p.put("seed", 0);
@@ -46,9 +45,10 @@ final class BenchSupport {
 
     /** LightGBM parameters, as LightGbmModel.engineParams builds them for regression with the provider defaults. */
     static String lgbParams(int threads) {
-        return "objective=regression metric=l2 num_leaves=31 learning_rate=0.05 min_data_in_leaf=20 feature_fraction=1.0"
-                + " bagging_fraction=1.0 bagging_freq=0 lambda_l2=0.0 max_depth=-1 seed=0 num_threads=" + threads
-                + " deterministic=true force_col_wise=true verbosity=-1";
+        StringBuilder sb = new StringBuilder("objective=regression metric=l2");
+        defaults("regression.lightgbm").forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+        return sb.append(" seed=0 num_threads=").append(threads)
+                .append(" deterministic=true force_col_wise=true verbosity=-1").toString();
     }
 
     // ------------------------------------------------------------------ flags
