@@ -56,7 +56,7 @@ public final class Session implements AutoCloseable {
     /** Step 1: device, seed, threads, run directory, retries, timeout; starts the run log. */
     public StepReport configure(Args a) {
         checkOpen(Step.CONFIGURE);
-        a.check(Step.CONFIGURE, RunContext.KEYS);
+        a.check(Step.CONFIGURE, ownKeys(Step.CONFIGURE));
         if (context != null)
             throw new ModelworkException("The session is already configured", "configure",
                     "start a new session (or %close then %configure) to change the run context");
@@ -156,7 +156,7 @@ public final class Session implements AutoCloseable {
      */
     public StepReport saveCheckpoint(Args a) {
         require(Step.SAVE_CHECKPOINT);
-        a.check(Step.SAVE_CHECKPOINT, List.of("tag"));
+        a.check(Step.SAVE_CHECKPOINT, ownKeys(Step.SAVE_CHECKPOINT));
         String tag = a.getString("tag", "manual");
         if (!tag.matches("[A-Za-z0-9._-]+"))
             throw new ModelworkException("Bad checkpoint tag '" + tag + "'", "save_checkpoint tag",
@@ -275,7 +275,7 @@ public final class Session implements AutoCloseable {
      */
     public StepReport resume(Args a) {
         checkOpen(Step.RESUME);
-        a.check(Step.RESUME, List.of("id", "run_dir", "path"));
+        a.check(Step.RESUME, ownKeys(Step.RESUME));
         if (!done.isEmpty())
             throw new ModelworkException("resume needs a fresh session", "resume",
                     "create a new session (or %close first), then resume");
@@ -409,6 +409,20 @@ public final class Session implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- machinery
+
+    /**
+     * The argument keys of the steps the session itself runs (configure, save_checkpoint, resume, artifacts, close),
+     * whatever the workflow; {@code null} for the steps whose keys the workflow owns.
+     */
+    public static java.util.Collection<String> ownKeys(Step step) {
+        return switch (step) {
+            case CONFIGURE -> RunContext.KEYS;
+            case SAVE_CHECKPOINT -> List.of("tag");
+            case RESUME -> List.of("id", "run_dir", "path");
+            case ARTIFACTS, CLOSE -> List.of();
+            default -> null;
+        };
+    }
 
     private Workflow newWorkflow(Args attachArgs) {
         Workflow.Factory chosen = Workflow.Factory.choose(attachArgs);

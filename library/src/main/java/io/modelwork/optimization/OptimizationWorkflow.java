@@ -119,7 +119,7 @@ public final class OptimizationWorkflow implements Workflow {
             case BACKTEST -> List.of("time_limit");
             case CALIBRATE -> List.of("target_gap", "max_time", "safety", "apply");
             case EXPORT -> List.of("target");
-            case REGISTER -> List.of("name", "stage", "tags", "home", "actor");
+            case REGISTER -> io.modelwork.registry.RegisterStep.KEYS;
             default -> List.of();
         };
     }
@@ -127,10 +127,6 @@ public final class OptimizationWorkflow implements Workflow {
     /** Valid keys per step without a session (the recipe runner checks recipes before any work). */
     public static Collection<String> staticKeys(Step step) {
         return switch (step) {
-            case CONFIGURE -> RunContext.KEYS;
-            case SAVE_CHECKPOINT -> List.of("tag");
-            case RESUME -> List.of("id", "run_dir", "path");
-            case ARTIFACTS, CLOSE -> List.of();
             default -> new OptimizationWorkflow(null).keys(step);
         };
     }

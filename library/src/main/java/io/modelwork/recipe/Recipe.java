@@ -91,7 +91,8 @@ public final class Recipe {
             if (workflow != null && t.getValueNode() instanceof MappingNode am)
                 for (NodeTuple at : am.getValue()) {
                     String ak = ((ScalarNode) at.getKeyNode()).getValue();
-                    Collection<String> valid = workflow.recipeKeys(step);
+                    Collection<String> own = Session.ownKeys(step);
+                    Collection<String> valid = own != null ? own : workflow.recipeKeys(step);
                     if (valid != null && !valid.contains(ak))
                         throw new ModelworkException("Unknown key '" + ak + "' in step " + step.key(), source + ":" + line(at.getKeyNode()),
                                 "valid keys for " + step.key() + ": " + new TreeSet<>(valid));

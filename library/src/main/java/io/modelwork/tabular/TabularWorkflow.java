@@ -89,7 +89,7 @@ public final class TabularWorkflow implements Workflow {
             case BACKTEST -> List.of("windows", "mode", "order", "initial", "psi_alert");
             case CALIBRATE -> List.of("method", "objective", "target_fpr", "alpha", "k");
             case EXPORT -> List.of("target", "formats");
-            case REGISTER -> List.of("name", "stage", "tags", "home", "actor");
+            case REGISTER -> io.modelwork.registry.RegisterStep.KEYS;
             default -> List.of();
         };
     }
@@ -97,10 +97,6 @@ public final class TabularWorkflow implements Workflow {
     /** Valid keys per step without a session (for checking recipes before any work); {@code null} = any. */
     public static Collection<String> staticKeys(Step step) {
         return switch (step) {
-            case CONFIGURE -> RunContext.KEYS;
-            case SAVE_CHECKPOINT -> List.of("tag");
-            case RESUME -> List.of("id", "run_dir", "path");
-            case ARTIFACTS, CLOSE -> List.of();
             case BUILD -> buildKeys();
             case FIT -> {
                 Set<String> k = new TreeSet<>(buildKeys());

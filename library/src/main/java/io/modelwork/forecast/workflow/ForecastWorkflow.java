@@ -133,7 +133,7 @@ public final class ForecastWorkflow implements Workflow {
             case BACKTEST -> List.of("windows", "step", "h", "horizon", "mode", "window_size", "on", "n_jobs", "drift_alert");
             case CALIBRATE -> List.of("target_coverage", "level");
             case EXPORT -> List.of("target", "h", "refit");
-            case REGISTER -> List.of("name", "stage", "tags", "home", "actor");
+            case REGISTER -> io.modelwork.registry.RegisterStep.KEYS;
             default -> List.of();
         };
     }
