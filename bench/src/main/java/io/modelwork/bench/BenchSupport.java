@@ -4,7 +4,7 @@ import io.github.metarank.lightgbm4j.LGBMBooster;
 import io.github.metarank.lightgbm4j.LGBMDataset;
 import io.modelwork.core.Args;
 import io.modelwork.core.Assets;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.tabular.Matrix;
 import io.modelwork.tabular.TabularWorkflow;
 import ml.dmlc.xgboost4j.java.Booster;

@@ -2,7 +2,7 @@ package io.modelwork.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.modelwork.core.Args;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.data.*;
 import tech.tablesaw.api.Table;
 

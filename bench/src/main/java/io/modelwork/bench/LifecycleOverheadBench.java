@@ -1,5 +1,6 @@
 package io.modelwork.bench;
 
+import io.modelwork.session.Session;
 import io.modelwork.core.Args;
 import io.modelwork.tabular.Matrix;
 import io.modelwork.tabular.TabularModel;

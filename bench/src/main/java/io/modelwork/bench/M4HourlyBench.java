@@ -3,7 +3,7 @@ package io.modelwork.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelwork.core.Args;
 import io.modelwork.core.Assets;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.forecast.ForecastMetrics;
 import io.modelwork.report.StepReport;
 

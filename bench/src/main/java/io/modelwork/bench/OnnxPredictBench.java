@@ -1,5 +1,6 @@
 package io.modelwork.bench;
 
+import io.modelwork.session.Session;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;

@@ -2,6 +2,7 @@ package io.modelwork.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelwork.core.*;
+import io.modelwork.session.*;
 import io.modelwork.optimization.Formulations;
 import io.modelwork.optimization.Problem;
 import io.modelwork.optimization.Readers;

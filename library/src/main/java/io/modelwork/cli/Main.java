@@ -1,7 +1,7 @@
 package io.modelwork.cli;
 
 import io.modelwork.core.ModelworkException;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.recipe.Recipe;
 import io.modelwork.registry.RegistryCli;
 import io.modelwork.report.StepReport;

@@ -68,7 +68,7 @@ public final class Args {
     public Args check(Step step, Collection<String> valid) {
         for (String k : values.keySet()) {
             if (!valid.contains(k)) {
-                String close = closest(k, valid);
+                String close = Options.closest(k, valid);
                 throw new ModelworkException("Unknown argument '" + k + "' for step " + step.key(),
                         step.key() + (origin.isEmpty() ? "" : ": " + origin),
                         (close != null ? "did you mean '" + close + "'? " : "") + "valid keys: " + new TreeSet<>(valid));
@@ -77,27 +77,8 @@ public final class Args {
         return this;
     }
 
-    private static String closest(String k, Collection<String> valid) {
-        String best = null;
-        int bestD = 3;
-        for (String v : valid) {
-            int d = levenshtein(k, v);
-            if (d < bestD) { bestD = d; best = v; }
-        }
-        return best;
-    }
-
-    private static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++)
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            int[] t = prev; prev = cur; cur = t;
-        }
-        return prev[b.length()];
-    }
+    /** The magic line this came from (empty when built from Java or a recipe). */
+    public String origin() { return origin; }
 
     public boolean has(String key) { return values.containsKey(key) && values.get(key) != null; }
 
@@ -138,7 +119,11 @@ public final class Args {
     public int getInt(String key, int dflt) {
         Object v = values.get(key);
         if (v == null) return dflt;
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.intValue();
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            if (n.doubleValue() > Integer.MAX_VALUE || n.doubleValue() < Integer.MIN_VALUE)
+                throw bad(key, v, "an integer between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
+            return n.intValue();
+        }
         try {
             return Integer.parseInt(String.valueOf(v).trim());
         } catch (NumberFormatException e) {
@@ -149,7 +134,10 @@ public final class Args {
     public long getLong(String key, long dflt) {
         Object v = values.get(key);
         if (v == null) return dflt;
-        if (v instanceof Number n) return n.longValue();
+        if (v instanceof Number n) {
+            if (n.doubleValue() != Math.rint(n.doubleValue())) throw bad(key, v, "an integer, e.g. " + key + "=42");
+            return n.longValue();
+        }
         try {
             return Long.parseLong(String.valueOf(v).trim());
         } catch (NumberFormatException e) {

@@ -84,4 +84,17 @@ public final class AtomicFiles {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** SHA-256 of a file as lower-case hex. */
+    public static String sha256(Path f) throws IOException {
+        try (var in = Files.newInputStream(f)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

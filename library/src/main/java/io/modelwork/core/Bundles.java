@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Shared pieces of export bundles, whatever the task category. */
+/** Legacy: the manifest file list of the old export bundles; use {@link io.modelwork.shared.BundleWriter}. */
 public final class Bundles {
     private Bundles() {}
 
@@ -25,7 +25,7 @@ public final class Bundles {
         for (Path p : list) {
             long size = Files.size(p);
             total += size;
-            files.addObject().put("path", p.getFileName().toString()).put("sha256", Session.sha256(p)).put("size", size);
+            files.addObject().put("path", p.getFileName().toString()).put("sha256", AtomicFiles.sha256(p)).put("size", size);
         }
         manifest.put("total_bytes", total);
     }

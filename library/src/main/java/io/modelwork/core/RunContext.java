@@ -16,8 +16,18 @@ import java.util.SplittableRandom;
  * Every random choice of every step derives from {@link #seedFor(String)}: same seed and data, same results.
  */
 public final class RunContext {
-    public static final List<String> KEYS = List.of("device", "seed", "threads", "run_dir", "retries", "timeout_s",
-            "log_level", "progress");
+    /** The keys of configure, declared once (types, defaults, ranges, help). */
+    public static final Options OPTIONS = Options.of(
+            Option.choice("device", "cpu", List.of("cpu", "cuda", "auto"), "where engines run; cuda/auto fall back to CPU with a note"),
+            Option.longInt("seed", 42L, null, null, "root seed: every random choice of every step derives from it"),
+            Option.integer("threads", null, 1, 4096, "worker threads (default: the number of cores)"),
+            Option.path("run_dir", "run directory for reports, checkpoints, exports (default runs/run-<time>)"),
+            Option.integer("retries", 0, 0, 100, "retries of a step after an unexpected (non-input) failure"),
+            Option.longInt("timeout_s", 0L, 0L, null, "time limit per step in seconds (0 = none)"),
+            Option.choice("log_level", "info", List.of("debug", "info", "warn", "error"), "run log detail"),
+            Option.bool("progress", true, "show progress of long steps"));
+
+    public static final List<String> KEYS = List.copyOf(OPTIONS.names());
 
     private final String requestedDevice;
     private final String device;

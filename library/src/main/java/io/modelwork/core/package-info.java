@@ -1,7 +1,10 @@
 /**
- * The lifecycle core: the {@code Session} and its 15 steps, the run context set by {@code configure}, step
- * arguments, reports, errors ({@link io.modelwork.core.ModelworkException}) and small shared utilities (JSON, atomic
- * files, the assets root). May import every other {@code io.modelwork} package except the task providers, which it
- * finds through {@link java.util.ServiceLoader}.
+ * The lowest layer of the lifecycle: step arguments ({@link io.modelwork.core.Args}) and their declarations
+ * ({@link io.modelwork.core.Option}, {@link io.modelwork.core.Options}), the 15 steps ({@link io.modelwork.core.Step}),
+ * the run context set by configure, the run log, progress, errors with what/where/fix
+ * ({@link io.modelwork.core.ModelworkException}) and small utilities (JSON, atomic files, the assets root).
+ *
+ * <p>Layers: {@code report ← core ← spi ← shared ← categories}, with {@code io.modelwork.session} on top. Imports only
+ * {@code io.modelwork.report}, Jackson and Tablesaw; never spi, shared, session or a category.
  */
 package io.modelwork.core;

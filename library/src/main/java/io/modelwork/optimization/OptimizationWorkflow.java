@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.ortools.modelbuilder.ModelBuilder;
 import io.modelwork.core.*;
+import io.modelwork.session.*;
 import io.modelwork.report.Chart;
 import io.modelwork.report.StepReport;
 import tech.tablesaw.api.StringColumn;

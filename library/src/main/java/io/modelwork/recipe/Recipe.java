@@ -2,9 +2,12 @@ package io.modelwork.recipe;
 
 import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
-import io.modelwork.core.Session;
+import io.modelwork.core.Options;
+import io.modelwork.session.LegacyCategory;
+import io.modelwork.session.Session;
+import io.modelwork.spi.Categories;
+import io.modelwork.spi.Category;
 import io.modelwork.core.Step;
-import io.modelwork.core.Workflow;
 import io.modelwork.report.StepReport;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -67,9 +70,8 @@ public final class Recipe {
         LinkedHashMap<Step, Args> steps = new LinkedHashMap<>();
         Map<Step, Integer> lines = new HashMap<>();
         Map<?, ?> plain = new Yaml(new LoaderOptions()).load(text);
-        // the workflow that will take the dataset checks keys and value types now (if it declares them); the others
-        // (forecasting) have their keys checked by the session when each step runs
-        Workflow.Factory workflow = Workflow.Factory.choose(attachArgs(plain, baseDir));
+        // the category that will take the dataset checks keys, value types and ranges now, before any work
+        Category<?> category = chooseCategory(plain, baseDir, source);
         for (NodeTuple t : map.getValue()) {
             String key = ((ScalarNode) t.getKeyNode()).getValue();
             int ln = line(t.getKeyNode());
@@ -88,16 +90,19 @@ public final class Recipe {
             steps.put(step, Args.from(args));
             lines.put(step, ln);
             // check keys and value types now, before any work
-            if (workflow != null && t.getValueNode() instanceof MappingNode am)
+            if (t.getValueNode() instanceof MappingNode am) {
+                Options opts = options(category, step, buildSpec(plain));
                 for (NodeTuple at : am.getValue()) {
                     String ak = ((ScalarNode) at.getKeyNode()).getValue();
-                    Collection<String> own = Session.ownKeys(step);
-                    Collection<String> valid = own != null ? own : workflow.recipeKeys(step);
-                    if (valid != null && !valid.contains(ak))
-                        throw new ModelworkException("Unknown key '" + ak + "' in step " + step.key(), source + ":" + line(at.getKeyNode()),
-                                "valid keys for " + step.key() + ": " + new TreeSet<>(valid));
-                    workflow.checkRecipeValue(step, ak, args.get(ak), source + ":" + line(at.getValueNode()));
+                    String where = source + ":" + line(at.getKeyNode());
+                    if (opts != null && !opts.has(ak))
+                        throw new ModelworkException("Unknown key '" + ak + "' in step " + step.key(), where,
+                                opts.unknown(step, ak, where).fix());
+                    if (opts != null) opts.get(ak).check(args.get(ak), source + ":" + line(at.getValueNode()) + " (" + step.key() + "." + ak + ")");
+                    if (category instanceof LegacyCategory lc)
+                        lc.checkRecipeValue(step, ak, args.get(ak), source + ":" + line(at.getValueNode()));
                 }
+            }
         }
         if (!steps.containsKey(Step.ATTACH_DATASET) && !steps.containsKey(Step.RESUME))
             throw new ModelworkException("The recipe has no attach_dataset step", source,
@@ -123,6 +128,30 @@ public final class Recipe {
             }
         }
         return new Recipe(steps, source);
+    }
+
+    /** The category a recipe's data goes to (null when none recognises it: the session reports that at attach). */
+    private static Category<?> chooseCategory(Map<?, ?> plain, Path baseDir, String source) {
+        try {
+            return Categories.choose(attachArgs(plain, baseDir), buildSpec(plain));
+        } catch (ModelworkException e) {
+            if (e.what().startsWith("No category")) return null;
+            throw new ModelworkException(e.what(), source + " attach_dataset", e.fix());
+        }
+    }
+
+    private static String buildSpec(Map<?, ?> plain) {
+        Object b = plain == null ? null : plain.get("build");
+        return b instanceof Map<?, ?> m && m.get("spec") != null ? String.valueOf(m.get("spec")) : null;
+    }
+
+    /** The declared keys of a step in a recipe: the session's own steps, else the category's (null: unknown yet). */
+    private static Options options(Category<?> category, Step step, String spec) {
+        Options own = Session.ownOptions(step);
+        if (own != null) return own;
+        if (category == null) return null;
+        if (category instanceof LegacyCategory lc) return lc.recipeOptions(step);
+        return category.options(step, spec);
     }
 
     /** attach_dataset's arguments with a relative path resolved against the recipe's folder (what the session will see). */

@@ -2,7 +2,7 @@ package io.modelwork.registry;
 
 import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.core.Step;
 import io.modelwork.report.StepReport;
 import io.modelwork.report.Tables;

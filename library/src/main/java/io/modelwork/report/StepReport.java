@@ -3,7 +3,6 @@ package io.modelwork.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelwork.core.Json;
 import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
@@ -15,6 +14,11 @@ import java.util.List;
  * typed report extends it and adds typed accessors over the JSON body.
  */
 public class StepReport implements Report {
+    /** Charts and gallery items to JSON trees (report does not import core: core imports report). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREES = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
     private final String step;
     private final String title;
     protected final ObjectNode body;
@@ -24,7 +28,7 @@ public class StepReport implements Report {
     private final List<String> notes = new ArrayList<>();
 
     public StepReport(String step, String title) {
-        this(step, title, Json.object());
+        this(step, title, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
     }
 
     public StepReport(String step, String title, ObjectNode body) {
@@ -45,8 +49,8 @@ public class StepReport implements Report {
             ArrayNode n = out.putArray("notes");
             notes.forEach(n::add);
         }
-        if (!charts.isEmpty()) out.set("charts", Json.MAPPER.valueToTree(charts));
-        if (!gallery.isEmpty()) out.set("error_cases", Json.MAPPER.valueToTree(gallery));
+        if (!charts.isEmpty()) out.set("charts", TREES.valueToTree(charts));
+        if (!gallery.isEmpty()) out.set("error_cases", TREES.valueToTree(gallery));
         return out;
     }
 

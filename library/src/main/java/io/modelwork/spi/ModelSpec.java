@@ -11,7 +11,7 @@ public record ModelSpec(String category, String algorithm, String variant) {
         if (s == null || !s.matches("[a-z0-9_]+\\.[a-z0-9_]+(\\.[a-z0-9_]+)?"))
             throw new ModelworkException("Bad model spec '" + s + "'", "build spec",
                     "write category.algorithm[.variant] in lower case, e.g. regression.xgboost; known specs: "
-                            + Providers.knownSpecs());
+                            + io.modelwork.spi.Categories.specs().keySet());
         String[] p = s.split("\\.");
         return new ModelSpec(p[0], p[1], p.length > 2 ? p[2] : "");
     }

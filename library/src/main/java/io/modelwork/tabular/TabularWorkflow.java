@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.*;
+import io.modelwork.session.*;
 import io.modelwork.data.Attach;
 import io.modelwork.data.Dataset;
 import io.modelwork.data.Role;

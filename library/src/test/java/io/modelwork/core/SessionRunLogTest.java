@@ -1,5 +1,6 @@
 package io.modelwork.core;
 
+import io.modelwork.session.Session;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

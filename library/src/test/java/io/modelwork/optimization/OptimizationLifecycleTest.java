@@ -2,6 +2,7 @@ package io.modelwork.optimization;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelwork.core.*;
+import io.modelwork.session.*;
 import io.modelwork.recipe.Recipe;
 import io.modelwork.report.StepReport;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelwork.core.Args;
 import io.modelwork.core.Assets;
 import io.modelwork.core.ModelworkException;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.report.StepReport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

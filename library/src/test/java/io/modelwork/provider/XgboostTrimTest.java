@@ -2,7 +2,7 @@ package io.modelwork.provider;
 
 import io.modelwork.core.Args;
 import io.modelwork.core.Assets;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.provider.xgboost.XgboostTestAccess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

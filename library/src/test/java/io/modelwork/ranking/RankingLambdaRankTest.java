@@ -3,7 +3,7 @@ package io.modelwork.ranking;
 import io.modelwork.core.Args;
 import io.modelwork.core.Assets;
 import io.modelwork.core.ModelworkException;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.metrics.RankingMetrics;
 import io.modelwork.report.StepReport;
 import org.junit.jupiter.api.Test;

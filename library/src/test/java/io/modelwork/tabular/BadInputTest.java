@@ -3,7 +3,7 @@ package io.modelwork.tabular;
 import io.modelwork.core.Args;
 import io.modelwork.core.Assets;
 import io.modelwork.core.ModelworkException;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.core.Step;
 import io.modelwork.report.StepReport;
 import org.junit.jupiter.api.Test;
@@ -321,7 +321,7 @@ class BadInputTest {
         Path runDir = tmp.resolve("run");
         String id = fittedCheckpoint(tmp, runDir);
         Path ck = runDir.resolve("checkpoints").resolve(id);
-        assertTrue(Files.exists(ck.resolve("MANIFEST.sha256")));
+        assertTrue(Files.exists(ck.resolve("artifact_manifest.json")));
         try (Stream<Path> st = Files.list(runDir.resolve("checkpoints"))) {
             assertTrue(st.noneMatch(p -> p.getFileName().toString().contains(".partial")), "no staging folder is left behind");
         }
@@ -332,14 +332,14 @@ class BadInputTest {
             s.evaluate(Args.empty());
         }
         // flip one byte of the saved model
-        Path model = ck.resolve("workflow").resolve("model.txt");
+        Path model = ck.resolve("state/workflow").resolve("model.txt");
         assertTrue(Files.exists(model), "LightGBM model file in the checkpoint");
         byte[] b = Files.readAllBytes(model);
         b[b.length / 2] ^= 0x01;
         Files.write(model, b);
         try (Session s = Session.create(tmp)) {
             ModelworkException e = fails(() -> s.resume(Args.of("id", id, "run_dir", runDir.toString())));
-            contains(e.what(), "damaged", "workflow/model.txt", "SHA-256");
+            contains(e.what(), "damaged", "state/workflow/model.txt", "SHA-256");
             contains(e.where(), id);
             contains(e.fix(), "another checkpoint");
             assertFalse(s.hasRun(Step.RESUME));
@@ -348,7 +348,7 @@ class BadInputTest {
         // a deleted file is named too (the model byte flipped back first)
         b[b.length / 2] ^= 0x01;
         Files.write(model, b);
-        Files.delete(ck.resolve("workflow").resolve("tabular.json"));
+        Files.delete(ck.resolve("state/workflow").resolve("tabular.json"));
         try (Session s = Session.create(tmp)) {
             ModelworkException e = fails(() -> s.resume(Args.of("id", id, "run_dir", runDir.toString())));
             contains(e.what(), "tabular.json", "missing");
@@ -369,10 +369,10 @@ class BadInputTest {
         // a folder without its manifest (the manifest is written last)
         Path noManifest = root.resolve("no-manifest-009");
         copyTree(root.resolve(id), noManifest);
-        Files.delete(noManifest.resolve("MANIFEST.sha256"));
+        Files.delete(noManifest.resolve("artifact_manifest.json"));
         try (Session s = Session.create(tmp)) {
             ModelworkException e = fails(() -> s.resume(Args.of("id", "no-manifest-009", "run_dir", runDir.toString())));
-            contains(e.what(), "MANIFEST.sha256", "incomplete");
+            contains(e.what(), "artifact_manifest.json", "incomplete");
             contains(e.where(), "no-manifest-009");
         }
         // a staging folder left by a killed save (even one whose manifest was already written) is not a checkpoint
@@ -384,7 +384,7 @@ class BadInputTest {
             contains(e.where(), ".partial-12345");
             contains(e.fix(), "another checkpoint");
         }
-        Files.delete(staging.resolve("MANIFEST.sha256"));
+        Files.delete(staging.resolve("artifact_manifest.json"));
         try (Session s = Session.create(tmp)) {
             fails(() -> s.resume(Args.of("id", staging.getFileName().toString(), "run_dir", runDir.toString())));
         }

@@ -3,7 +3,7 @@ package io.modelwork.tabular;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelwork.core.Args;
 import io.modelwork.core.Assets;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,7 +2,7 @@ package io.modelwork.tabular;
 
 import io.modelwork.core.Args;
 import io.modelwork.core.Assets;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.data.Attach;
 import io.modelwork.data.Dataset;
 import io.modelwork.report.StepReport;

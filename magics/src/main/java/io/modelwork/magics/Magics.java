@@ -3,7 +3,7 @@ package io.modelwork.magics;
 import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.core.Progress;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.recipe.Recipe;
 
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The lifecycle magics: one line magic per step ({@code %configure key=value …} … {@code %close}), {@code %session},
  * {@code %help} and the cell magic {@code %%recipe}. All of them act on the kernel's one
- * {@code io.modelwork.core.Session}, which notebook code reaches with {@link #session()} (the kernel imports it, so
+ * {@code io.modelwork.session.Session}, which notebook code reaches with {@link #session()} (the kernel imports it, so
  * {@code session().evaluate(Args.of(...))} works in a cell) — magics and code can be mixed freely.
  *
  * <p>Arguments are parsed with {@link Args#parse(String)}; the session's steps check the keys, so a mistyped key gives

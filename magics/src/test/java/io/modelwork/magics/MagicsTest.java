@@ -2,7 +2,7 @@ package io.modelwork.magics;
 
 import io.modelwork.core.Assets;
 import io.modelwork.core.ModelworkException;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.report.StepReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

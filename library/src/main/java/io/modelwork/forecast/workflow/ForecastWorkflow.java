@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.*;
+import io.modelwork.session.*;
 import io.modelwork.forecast.Forecast;
 import io.modelwork.report.Chart;
 import io.modelwork.report.GalleryItem;

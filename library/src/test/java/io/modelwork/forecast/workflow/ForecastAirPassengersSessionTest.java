@@ -2,7 +2,7 @@ package io.modelwork.forecast.workflow;
 
 import io.modelwork.core.Args;
 import io.modelwork.core.Assets;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.forecast.ArimaOrder;
 import io.modelwork.forecast.Forecast;
 import io.modelwork.report.StepReport;

@@ -2,7 +2,7 @@ package io.modelwork.forecast.workflow;
 
 import io.modelwork.core.Assets;
 import io.modelwork.core.ModelworkException;
-import io.modelwork.core.Session;
+import io.modelwork.session.Session;
 import io.modelwork.core.Step;
 import io.modelwork.recipe.Recipe;
 import io.modelwork.report.StepReport;

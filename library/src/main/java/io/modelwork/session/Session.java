@@ -1,27 +1,35 @@
-package io.modelwork.core;
+package io.modelwork.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelwork.core.*;
 import io.modelwork.report.StepReport;
+import io.modelwork.shared.BundleWriter;
+import io.modelwork.shared.StateStore;
+import io.modelwork.spi.Categories;
+import io.modelwork.spi.Category;
+import io.modelwork.spi.CategoryState;
+import io.modelwork.spi.StepContext;
+import io.modelwork.spi.StepHandler;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.*;
 import java.util.concurrent.*;
 
 /**
  * One experiment: the 15 lifecycle steps of SPEC.md as methods, in order.
  *
- * <p>The session enforces step order (an out-of-order call names the step to run first), writes a structured run log
- * and one JSON report per step under the run directory, applies the retry and timeout set by {@code configure}, and
- * packages checkpoints. What each step means for the data is delegated to a {@link Workflow} (tabular today), found
- * by {@link java.util.ServiceLoader}. A session is {@link AutoCloseable}; using a closed session is an error.
+ * <p>The session enforces step order (an out-of-order call names the step to run first), checks every step's
+ * arguments against the keys its category declares ({@link Options}), writes a structured run log and one JSON report
+ * per step under the run directory, applies the retry and timeout set by {@code configure}, and packages checkpoints
+ * (through the shared {@link BundleWriter} and {@link StateStore}). What each step means for the data is the
+ * {@link Category}'s, chosen at attach_dataset by {@link Categories#choose}; a step the category declares not
+ * applicable is reported as such. A session is {@link AutoCloseable}; using a closed session is an error.
  *
  * <pre>{@code
  * try (Session s = Session.create()) {
@@ -34,10 +42,20 @@ import java.util.concurrent.*;
  * }</pre>
  */
 public final class Session implements AutoCloseable {
-    public static final String CHECKPOINT_FORMAT = "modelwork.checkpoint/1";
+    public static final String CHECKPOINT_FORMAT = "modelwork.checkpoint/2";
+
+    /** The keys of the session's own steps, declared once. */
+    public static final Options SAVE_CHECKPOINT_OPTIONS = Options.of(
+            Option.text("tag", "manual", "checkpoint name stem (letters, digits, '.', '_', '-'); the id is <tag>-NNN"));
+    public static final Options RESUME_OPTIONS = Options.of(
+            Option.text("id", null, "checkpoint id under run_dir/checkpoints, e.g. after-fit-001"),
+            Option.path("run_dir", "the run directory that holds checkpoints/"),
+            Option.path("path", "the checkpoint folder itself (instead of id + run_dir)"));
 
     private RunContext context;
-    private Workflow workflow;
+    private Category<CategoryState> category;
+    private CategoryState state;
+    private final Ctx ctx = new Ctx();
     private Progress progress = Progress.console();
     private final LinkedHashMap<Step, Args> done = new LinkedHashMap<>();
     private final LinkedHashMap<Step, StepReport> reports = new LinkedHashMap<>();
@@ -56,7 +74,7 @@ public final class Session implements AutoCloseable {
     /** Step 1: device, seed, threads, run directory, retries, timeout; starts the run log. */
     public StepReport configure(Args a) {
         checkOpen(Step.CONFIGURE);
-        a.check(Step.CONFIGURE, ownKeys(Step.CONFIGURE));
+        RunContext.OPTIONS.check(Step.CONFIGURE, a, null);
         if (context != null)
             throw new ModelworkException("The session is already configured", "configure",
                     "start a new session (or %close then %configure) to change the run context");
@@ -77,67 +95,76 @@ public final class Session implements AutoCloseable {
 
     public StepReport configure(String line) { return configure(Args.parse(line)); }
 
-    /** Step 2: connect and validate a dataset: fingerprint, profile, validation report. */
+    /** Step 2: connect and validate a dataset: fingerprint, profile, validation report. Chooses the category. */
     public StepReport attachDataset(Args a) {
         require(Step.ATTACH_DATASET);
-        if (workflow == null) workflow = newWorkflow(a);
-        return run(Step.ATTACH_DATASET, a, () -> workflow.attach(a));
+        boolean fresh = category == null;
+        if (fresh) choose(a, null);
+        try {
+            return runCategoryStep(Step.ATTACH_DATASET, a);
+        } catch (RuntimeException e) {
+            if (fresh && !done.containsKey(Step.ATTACH_DATASET)) { // a failed first attach does not pin the category
+                closeState();
+                category = null;
+            }
+            throw e;
+        }
     }
 
     public StepReport attachDataset(String line) { return attachDataset(Args.parse(line)); }
 
     /** Step 3: declare the preprocessing pipeline (fitted on the training rows at split, then frozen). */
-    public StepReport prepareData(Args a) { return run(Step.PREPARE_DATA, a, () -> workflow.prepare(a)); }
+    public StepReport prepareData(Args a) { return runCategoryStep(Step.PREPARE_DATA, a); }
 
     public StepReport prepareData(String line) { return prepareData(Args.parse(line)); }
 
     /** Step 4: train/validation/test, K-fold, group or time split, without leakage. */
-    public StepReport split(Args a) { return run(Step.SPLIT, a, () -> workflow.split(a)); }
+    public StepReport split(Args a) { return runCategoryStep(Step.SPLIT, a); }
 
     public StepReport split(String line) { return split(Args.parse(line)); }
 
     /** Step 5: choose and initialise the model from its spec. */
-    public StepReport build(Args a) { return run(Step.BUILD, a, () -> workflow.build(a)); }
+    public StepReport build(Args a) { return runCategoryStep(Step.BUILD, a); }
 
     public StepReport build(String line) { return build(Args.parse(line)); }
 
     /** Step 6: train with early stopping; per-iteration metrics; checkpoint at the best iteration. */
-    public StepReport fit(Args a) { return run(Step.FIT, a, () -> workflow.fit(a)); }
+    public StepReport fit(Args a) { return runCategoryStep(Step.FIT, a); }
 
     public StepReport fit(String line) { return fit(Args.parse(line)); }
 
     /** Step 7: the field's standard metrics on validation and test, curves, confusion matrix, worst cases. */
-    public StepReport evaluate(Args a) { return run(Step.EVALUATE, a, () -> workflow.evaluate(a)); }
+    public StepReport evaluate(Args a) { return runCategoryStep(Step.EVALUATE, a); }
 
     public StepReport evaluate(String line) { return evaluate(Args.parse(line)); }
 
     /** Step 8: hyper-parameter search (grid, random, TPE, ASHA). */
-    public StepReport tune(Args a) { return run(Step.TUNE, a, () -> workflow.tune(a)); }
+    public StepReport tune(Args a) { return runCategoryStep(Step.TUNE, a); }
 
     public StepReport tune(String line) { return tune(Args.parse(line)); }
 
     /** Step 9: time- or order-preserving replay with per-window metrics and drift signals. */
-    public StepReport backtest(Args a) { return run(Step.BACKTEST, a, () -> workflow.backtest(a)); }
+    public StepReport backtest(Args a) { return runCategoryStep(Step.BACKTEST, a); }
 
     public StepReport backtest(String line) { return backtest(Args.parse(line)); }
 
     /** Step 10: operating threshold, probability calibration, or conformal intervals. */
-    public StepReport calibrate(Args a) { return run(Step.CALIBRATE, a, () -> workflow.calibrate(a)); }
+    public StepReport calibrate(Args a) { return runCategoryStep(Step.CALIBRATE, a); }
 
     public StepReport calibrate(String line) { return calibrate(Args.parse(line)); }
 
     /** Step 12: the deployment bundle (native + ONNX model, preprocessing, signature, manifest). */
-    public StepReport export(Args a) { return run(Step.EXPORT, a, () -> workflow.export(a)); }
+    public StepReport export(Args a) { return runCategoryStep(Step.EXPORT, a); }
 
     public StepReport export(String line) { return export(Args.parse(line)); }
 
     /** Step 13: register the exported bundle in the model registry. */
-    public StepReport register(Args a) { return run(Step.REGISTER, a, () -> workflow.register(a)); }
+    public StepReport register(Args a) { return runCategoryStep(Step.REGISTER, a); }
 
     public StepReport register(String line) { return register(Args.parse(line)); }
 
     /** Step 14: the standard artifact map with paths. */
-    public StepReport artifacts(Args a) { return run(Step.ARTIFACTS, a, () -> workflow == null ? emptyArtifacts() : workflow.artifacts(a)); }
+    public StepReport artifacts(Args a) { return runCategoryStep(Step.ARTIFACTS, a); }
 
     public StepReport artifacts() { return artifacts(Args.empty()); }
 
@@ -150,59 +177,49 @@ public final class Session implements AutoCloseable {
     // ---------------------------------------------------------------- step 11: checkpoints
 
     /**
-     * Step 11: saves everything needed to continue (session state, preprocessing, model, reports) under
-     * {@code run_dir/checkpoints/<id>}. The folder is written under a temporary name and renamed when complete, and
-     * carries a SHA-256 manifest that {@link #resume} checks, so a half-written or damaged checkpoint is refused.
+     * Step 11: saves everything needed to continue (session state, the category's state, reports) under
+     * {@code run_dir/checkpoints/<id>}, through the shared {@link BundleWriter}: written under a temporary name,
+     * published with one rename, with a SHA-256 manifest that {@link #resume} checks, so a half-written or damaged
+     * checkpoint is refused.
      */
     public StepReport saveCheckpoint(Args a) {
         require(Step.SAVE_CHECKPOINT);
-        a.check(Step.SAVE_CHECKPOINT, ownKeys(Step.SAVE_CHECKPOINT));
+        SAVE_CHECKPOINT_OPTIONS.check(Step.SAVE_CHECKPOINT, a, null);
         String tag = a.getString("tag", "manual");
         if (!tag.matches("[A-Za-z0-9._-]+"))
             throw new ModelworkException("Bad checkpoint tag '" + tag + "'", "save_checkpoint tag",
                     "use letters, digits, '.', '_' or '-'");
-        return run(Step.SAVE_CHECKPOINT, a, () -> writeCheckpoint(tag));
+        return runTimed(Step.SAVE_CHECKPOINT, a, () -> writeCheckpoint(tag));
     }
 
     public StepReport saveCheckpoint(String tag) { return saveCheckpoint(Args.of("tag", tag)); }
 
     private StepReport writeCheckpoint(String tag) {
         Path root = context.runDir().resolve("checkpoints");
-        String id = tag + "-" + String.format("%03d", countCheckpoints(root) + 1);
-        Path staging = root.resolve("." + id + ".partial-" + ProcessHandle.current().pid());
+        String id = tag + "-" + String.format("%03d", lastCheckpointNumber(root) + 1);
         Path target = root.resolve(id);
-        try {
-            AtomicFiles.deleteTree(staging);
-            Files.createDirectories(staging.resolve("reports"));
-            ObjectNode state = Json.object();
-            state.put("format", CHECKPOINT_FORMAT);
-            state.put("id", id);
-            state.put("created", java.time.Instant.now().toString());
-            state.set("context", context.toJson());
-            ArrayNode steps = state.putArray("steps");
+        try (BundleWriter b = BundleWriter.create(target, "checkpoint")) {
+            ObjectNode st = Json.object();
+            st.put("format", CHECKPOINT_FORMAT);
+            st.put("id", id);
+            st.put("created", java.time.Instant.now().toString());
+            st.set("context", context.toJson());
+            if (category != null) st.put("category", category.name());
+            ArrayNode steps = st.putArray("steps");
             for (var e : done.entrySet()) {
                 if (e.getKey() == Step.SAVE_CHECKPOINT || e.getKey() == Step.RESUME) continue;
                 ObjectNode s = steps.addObject();
                 s.put("step", e.getKey().key());
                 s.set("args", Json.args(e.getValue().asMap()));
             }
-            for (var e : reports.entrySet())
-                Files.writeString(staging.resolve("reports").resolve(e.getKey().key() + ".json"), Json.write(e.getValue().toJson()));
-            if (workflow != null) {
-                Path ws = staging.resolve("workflow");
-                Files.createDirectories(ws);
-                workflow.saveState(ws);
-            }
-            Files.writeString(staging.resolve("checkpoint.json"), Json.write(state));
-            writeManifest(staging);
-            AtomicFiles.publishDirectory(staging, target);
+            for (var e : reports.entrySet()) b.json("reports/" + e.getKey().key() + ".json", e.getValue().toJson());
+            if (state != null) state.save(StateStore.writer(b, "state/"));
+            b.json("checkpoint.json", st);
+            b.manifest().put("format", CHECKPOINT_FORMAT).put("id", id);
+            b.publish();
         } catch (IOException e) {
-            AtomicFiles.deleteTree(staging);
             throw new ModelworkException("Cannot write the checkpoint: " + e.getMessage(), target.toString(),
                     "check free disk space and permissions of the run directory");
-        } catch (RuntimeException e) {
-            AtomicFiles.deleteTree(staging);
-            throw e;
         }
         StepReport r = new StepReport("save_checkpoint", "Checkpoint " + id);
         r.body().put("checkpoint_id", id);
@@ -213,69 +230,34 @@ public final class Session implements AutoCloseable {
         return r;
     }
 
-    private static int countCheckpoints(Path root) {
+    /** The highest NNN of the user checkpoints {@code <tag>-NNN} under {@code root} (0 when none). */
+    private static int lastCheckpointNumber(Path root) {
         if (!Files.isDirectory(root)) return 0;
+        int max = 0;
         try (var s = Files.list(root)) {
-            return (int) s.filter(p -> !p.getFileName().toString().startsWith(".")).count();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    static void writeManifest(Path dir) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        List<Path> files;
-        try (var s = Files.walk(dir)) {
-            files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("MANIFEST.sha256"))
-                    .sorted().toList();
-        }
-        for (Path f : files) sb.append(sha256(f)).append("  ").append(dir.relativize(f).toString().replace('\\', '/')).append('\n');
-        Files.writeString(dir.resolve("MANIFEST.sha256"), sb.toString());
-    }
-
-    static void verifyManifest(Path dir) {
-        Path m = dir.resolve("MANIFEST.sha256");
-        if (!Files.exists(m))
-            throw new ModelworkException("The checkpoint has no MANIFEST.sha256: it is incomplete or not a checkpoint",
-                    dir.toString(), "resume from another checkpoint (list run_dir/checkpoints/)");
-        try {
-            for (String line : Files.readAllLines(m)) {
-                if (line.isBlank()) continue;
-                String hash = line.substring(0, 64);
-                Path f = dir.resolve(line.substring(66));
-                if (!Files.exists(f))
-                    throw new ModelworkException("The checkpoint is damaged: " + line.substring(66) + " is missing",
-                            dir.toString(), "resume from another checkpoint");
-                if (!sha256(f).equals(hash))
-                    throw new ModelworkException("The checkpoint is damaged: " + line.substring(66)
-                            + " does not match its SHA-256", dir.toString(), "resume from another checkpoint");
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") || n.startsWith("fit-best")) continue;
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d{3,})$").matcher(n);
+                if (m.find()) max = Math.max(max, Integer.parseInt(m.group(1)));
             }
-        } catch (IOException e) {
-            throw new ModelworkException("Cannot read the checkpoint: " + e.getMessage(), dir.toString(),
-                    "check the path and permissions");
+        } catch (IOException | NumberFormatException e) {
+            return max;
         }
+        return max;
     }
 
-    public static String sha256(Path f) throws IOException {
-        try (var in = Files.newInputStream(f)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    /** SHA-256 of a file as lower-case hex. */
+    public static String sha256(Path f) throws IOException { return AtomicFiles.sha256(f); }
 
     /**
-     * Step 11 (resume): restores a checkpoint into this (fresh) session: the run context, the dataset (re-read and
-     * checked against the saved fingerprint), the frozen preprocessing, the split, the model and the reports.
-     * Arguments: {@code id} (a checkpoint id under {@code run_dir/checkpoints}, or a path) and {@code run_dir}.
+     * Step 11 (resume): restores a checkpoint into this (fresh) session: the run context, the category's state (which
+     * re-reads the dataset and checks it against the saved fingerprint), and the reports. Arguments: {@code id} (a
+     * checkpoint id under {@code run_dir/checkpoints}) and {@code run_dir}, or {@code path}.
      */
     public StepReport resume(Args a) {
         checkOpen(Step.RESUME);
-        a.check(Step.RESUME, ownKeys(Step.RESUME));
+        RESUME_OPTIONS.check(Step.RESUME, a, null);
         if (!done.isEmpty())
             throw new ModelworkException("resume needs a fresh session", "resume",
                     "create a new session (or %close first), then resume");
@@ -293,51 +275,57 @@ public final class Session implements AutoCloseable {
         if (dirName.startsWith(".") && dirName.contains(".partial"))
             throw new ModelworkException("This is the staging folder of an unfinished save_checkpoint, not a checkpoint",
                     dir.toString(), "resume from another checkpoint (published ones are listed in run_dir/checkpoints/)");
-        verifyManifest(dir);
-        JsonNode state;
-        try {
-            state = Json.MAPPER.readTree(dir.resolve("checkpoint.json").toFile());
-        } catch (IOException e) {
-            throw new ModelworkException("The checkpoint's checkpoint.json is not valid JSON", dir.toString(),
-                    "resume from another checkpoint");
-        }
-        if (!CHECKPOINT_FORMAT.equals(state.path("format").asText()))
-            throw new ModelworkException("Unsupported checkpoint format '" + state.path("format").asText() + "'",
+        StateStore.Verified v = StateStore.open(dir, "checkpoint");
+        JsonNode st = v.json("checkpoint.json");
+        if (!CHECKPOINT_FORMAT.equals(st.path("format").asText()))
+            throw new ModelworkException("Unsupported checkpoint format '" + st.path("format").asText() + "'",
                     dir.toString(), "this version reads " + CHECKPOINT_FORMAT);
-        JsonNode ctx = state.get("context");
+        JsonNode c = v.require(st, "context", "checkpoint.json");
         Map<String, Object> cargs = new LinkedHashMap<>();
-        cargs.put("device", ctx.get("requested_device").asText());
-        cargs.put("seed", ctx.get("seed").asLong());
-        cargs.put("threads", ctx.get("threads").asInt());
-        cargs.put("run_dir", ctx.get("run_dir").asText());
-        cargs.put("retries", ctx.get("retries").asInt());
-        cargs.put("timeout_s", ctx.get("timeout_s").asLong());
-        context = RunContext.configure(Args.from(cargs), defaultRoot);
+        cargs.put("device", v.require(c, "requested_device", "checkpoint.json").asText());
+        cargs.put("seed", v.require(c, "seed", "checkpoint.json").asLong());
+        cargs.put("threads", v.require(c, "threads", "checkpoint.json").asInt());
+        cargs.put("run_dir", v.require(c, "run_dir", "checkpoint.json").asText());
+        cargs.put("retries", c.path("retries").asInt(0));
+        cargs.put("timeout_s", c.path("timeout_s").asLong(0));
         List<Step> steps = new ArrayList<>();
         Map<Step, Args> stepArgs = new LinkedHashMap<>();
-        for (JsonNode s : state.get("steps")) {
-            Step st = Step.of(s.get("step").asText());
-            steps.add(st);
+        for (JsonNode s : v.require(st, "steps", "checkpoint.json")) {
+            Step step = Step.of(v.require(s, "step", "checkpoint.json").asText());
+            steps.add(step);
             @SuppressWarnings("unchecked") Map<String, Object> m = Json.MAPPER.convertValue(s.get("args"), Map.class);
-            stepArgs.put(st, Args.from(m));
+            stepArgs.put(step, Args.from(m));
         }
-        Args attach = stepArgs.get(Step.ATTACH_DATASET);
-        if (attach != null) {
-            workflow = newWorkflow(attach);
-            workflow.restoreState(dir.resolve("workflow"));
+        String categoryName = st.path("category").asText("");
+        if (categoryName.isEmpty() && stepArgs.containsKey(Step.ATTACH_DATASET))
+            throw new ModelworkException("The checkpoint is damaged: checkpoint.json names no category", dir.toString(),
+                    "resume from another checkpoint");
+        context = RunContext.configure(Args.from(cargs), defaultRoot);
+        try {
+            if (!categoryName.isEmpty()) {
+                setCategory(Categories.byName(categoryName));
+                try {
+                    state.restore(v.reader("state/"));
+                } catch (IOException e) {
+                    throw new ModelworkException("Cannot read the checkpoint: " + e.getMessage(), dir.toString(),
+                            "resume from another checkpoint");
+                }
+            }
+        } catch (RuntimeException e) {
+            closeState();
+            category = null;
+            context = null;
+            throw e;
         }
         done.clear();
-        for (Step st : steps) done.put(st, stepArgs.get(st));
-        for (Step st : steps) {
-            Path rp = dir.resolve("reports").resolve(st.key() + ".json");
-            if (Files.exists(rp)) {
-                try {
-                    reports.put(st, new StepReport(st.key(), "(restored) " + st.key(), (ObjectNode) Json.MAPPER.readTree(rp.toFile())));
-                } catch (IOException ignored) { }
-            }
+        for (Step step : steps) done.put(step, stepArgs.get(step));
+        for (Step step : steps) {
+            String name = "reports/" + step.key() + ".json";
+            if (v.has(name)) reports.put(step, new StepReport(step.key(), "(restored) " + step.key(), (ObjectNode) v.json(name)));
         }
-        StepReport r = new StepReport("resume", "Resumed " + state.get("id").asText());
-        r.body().put("checkpoint_id", state.get("id").asText());
+        String id = st.path("id").asText(dirName);
+        StepReport r = new StepReport("resume", "Resumed " + id);
+        r.body().put("checkpoint_id", id);
         r.body().put("path", dir.toString());
         ArrayNode restored = r.body().putArray("steps");
         steps.forEach(s -> restored.add(s.key()));
@@ -369,6 +357,7 @@ public final class Session implements AutoCloseable {
         t.addColumns(n, s, st, args);
         r.table(t);
         if (context != null) r.body().put("run_dir", context.runDir().toString());
+        if (category != null) r.body().put("category", category.name());
         r.body().put("closed", closed);
         return r;
     }
@@ -385,7 +374,25 @@ public final class Session implements AutoCloseable {
         return context;
     }
 
-    public Workflow workflow() { return workflow; }
+    /** The category chosen at attach_dataset (null before). */
+    public Category<?> category() { return category; }
+
+    /** The category's state (null before attach_dataset). */
+    public CategoryState state() { return state; }
+
+    /** The category's state as its type, e.g. {@code s.state(TabularState.class)}. */
+    public <S extends CategoryState> S state(Class<S> type) {
+        if (!type.isInstance(state))
+            throw new ModelworkException("The session's state is " + (state == null ? "empty" : state.getClass().getSimpleName())
+                    + ", not " + type.getSimpleName(), "session", "attach a dataset of that category first");
+        return type.cast(state);
+    }
+
+    /** The legacy workflow behind the state, while a family is not yet on the category interface (else null). */
+    public Workflow workflow() { return state instanceof LegacyCategory.State ls ? ls.workflow() : null; }
+
+    /** The step context handlers see (for categories composing other handlers). */
+    public StepContext stepContext() { return ctx; }
 
     public Progress progress() { return progress; }
 
@@ -394,12 +401,12 @@ public final class Session implements AutoCloseable {
 
     public boolean isClosed() { return closed; }
 
-    /** Step 15: releases native handles (boosters, datasets) and files. Idempotent. */
+    /** Step 15: releases native handles (boosters, datasets, ONNX sessions) and files. Idempotent. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        if (workflow != null) workflow.close();
+        closeState();
         if (context != null) {
             ObjectNode ev = Json.object();
             ev.put("step", "close");
@@ -408,28 +415,56 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    private void closeState() {
+        if (state != null) {
+            try { state.close(); } finally { state = null; }
+        }
+    }
+
     // ---------------------------------------------------------------- machinery
 
     /**
-     * The argument keys of the steps the session itself runs (configure, save_checkpoint, resume, artifacts, close),
-     * whatever the workflow; {@code null} for the steps whose keys the workflow owns.
+     * The declared keys of a step for this session: the session's own steps (configure, save_checkpoint, resume,
+     * close) whatever the category, else the category's (for build and fit, those of {@code spec}); null when no
+     * category is chosen yet and the step is the category's.
      */
-    public static java.util.Collection<String> ownKeys(Step step) {
+    public Options options(Step step, String spec) {
+        Options own = ownOptions(step);
+        if (own != null) return own;
+        return category == null ? null : category.options(step, spec != null ? spec : specOfBuild());
+    }
+
+    /** The keys of the session's own steps (configure, save_checkpoint, resume, close), else null. */
+    public static Options ownOptions(Step step) {
         return switch (step) {
-            case CONFIGURE -> RunContext.KEYS;
-            case SAVE_CHECKPOINT -> List.of("tag");
-            case RESUME -> List.of("id", "run_dir", "path");
-            case ARTIFACTS, CLOSE -> List.of();
+            case CONFIGURE -> RunContext.OPTIONS;
+            case SAVE_CHECKPOINT -> SAVE_CHECKPOINT_OPTIONS;
+            case RESUME -> RESUME_OPTIONS;
+            case CLOSE -> Options.none();
             default -> null;
         };
     }
 
-    private Workflow newWorkflow(Args attachArgs) {
-        Workflow.Factory chosen = Workflow.Factory.choose(attachArgs);
-        if (chosen != null) return chosen.create(this);
-        throw new ModelworkException("No workflow accepts this dataset", "attach_dataset " + attachArgs,
-                "check path= and format=; workflows on the class path: "
-                        + Workflow.Factory.all().stream().map(f -> f.getClass().getName()).toList());
+    /** Names of the keys of the session's own steps (configure, save_checkpoint, resume, close), else null. */
+    public static Collection<String> ownKeys(Step step) {
+        Options o = ownOptions(step);
+        return o == null ? null : o.names();
+    }
+
+    private String specOfBuild() {
+        Args b = done.get(Step.BUILD);
+        return b == null ? null : b.getString("spec", null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void choose(Args attachArgs, String spec) {
+        setCategory((Category<CategoryState>) Categories.choose(attachArgs, spec));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void setCategory(Category<?> c) {
+        category = (Category<CategoryState>) c;
+        state = category.newState(ctx);
     }
 
     private void checkOpen(Step step) {
@@ -454,11 +489,30 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    private StepReport run(Step step, Args a, java.util.function.Supplier<StepReport> body) {
+    private StepReport runCategoryStep(Step step, Args a) {
         require(step);
-        if (workflow == null && step != Step.ARTIFACTS && step != Step.SAVE_CHECKPOINT)
+        if (category == null) {
+            if (step == Step.ARTIFACTS) return runTimed(step, a, this::emptyArtifacts);
             throw new ModelworkException("No dataset is attached", step.key(), "run attach_dataset first");
-        if (step != Step.SAVE_CHECKPOINT && step != Step.ARTIFACTS && workflow != null) a.check(step, workflow.keys(step));
+        }
+        StepHandler<CategoryState> h = category.handler(step);
+        Options opts = category.options(step, step == Step.BUILD ? a.getString("spec", null) : specOfBuild());
+        if (h == null) {
+            (opts == null ? Options.none() : opts).check(step, a, null);
+            String why = category.notApplicable(step);
+            return runTimed(step, a, () -> {
+                StepReport r = new StepReport(step.key(), step.key() + ": not applicable to " + category.name());
+                r.body().put("applicable", false);
+                r.body().put("reason", why);
+                r.note(why);
+                return r;
+            });
+        }
+        if (opts != null) opts.check(step, a, null);
+        return runTimed(step, a, () -> h.run(state, a, ctx));
+    }
+
+    private StepReport runTimed(Step step, Args a, java.util.function.Supplier<StepReport> body) {
         logStart(step, a);
         long t0 = System.nanoTime();
         int attempts = context.retries() + 1;
@@ -548,24 +602,22 @@ public final class Session implements AutoCloseable {
         return switch (step) {
             case CONFIGURE -> configure(a);
             case ATTACH_DATASET -> attachDataset(a);
-            case PREPARE_DATA -> prepareData(a);
-            case SPLIT -> split(a);
-            case BUILD -> build(a);
-            case FIT -> fit(a);
-            case EVALUATE -> evaluate(a);
-            case TUNE -> tune(a);
-            case BACKTEST -> backtest(a);
-            case CALIBRATE -> calibrate(a);
             case SAVE_CHECKPOINT -> saveCheckpoint(a);
             case RESUME -> resume(a);
-            case EXPORT -> export(a);
-            case REGISTER -> register(a);
-            case ARTIFACTS -> artifacts(a);
-            case CLOSE -> { close(); StepReport r = new StepReport("close", "Session closed"); yield r; }
+            case CLOSE -> { close(); yield new StepReport("close", "Session closed"); }
+            default -> runCategoryStep(step, a);
         };
     }
 
-    static String hex(byte[] b) { return HexFormat.of().formatHex(b); }
-
-    static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+    /** What handlers see of this session. */
+    final class Ctx implements StepContext {
+        @Override public RunContext run() { return context(); }
+        @Override public Progress progress() { return progress; }
+        @Override public Optional<StepReport> report(Step step) { return Session.this.report(step); }
+        @Override public Optional<Args> args(Step step) { return Optional.ofNullable(done.get(step)); }
+        @Override public boolean hasRun(Step step) { return done.containsKey(step); }
+        @Override public String category() { return category == null ? "" : category.name(); }
+        @Override public void invalidate(Step step) { reports.remove(step); }
+        Session session() { return Session.this; }
+    }
 }

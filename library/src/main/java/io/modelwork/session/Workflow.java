@@ -1,5 +1,6 @@
-package io.modelwork.core;
+package io.modelwork.session;
 
+import io.modelwork.core.*;
 import io.modelwork.report.StepReport;
 
 import java.nio.file.Path;
