@@ -630,7 +630,18 @@ public class ModelworkKernel extends BaseKernel {
                 for (String n : (cell ? cellMagics : lineMagics).keySet()) if (n.startsWith(typed)) out.add(n);
                 return new ReplacementOptions(out, at - typed.length(), at);
             }
-            return null;
+            // the keys of a step magic (%fit ro<Tab> → rounds=), spec names after spec=, choices after key=
+            String name = typed.split("\\s+", 2)[0];
+            if (cell || name.length() == typed.length()) return null;
+            String args = typed.substring(name.length() + 1);
+            io.modelwork.magics.MagicOptions.Completion c;
+            try {
+                c = io.modelwork.magics.MagicOptions.complete(name, args);
+            } catch (RuntimeException e) {
+                return null;
+            }
+            if (c == null) return null;
+            return new ReplacementOptions(c.candidates(), at - args.length() + c.start(), at);
         }
         SourceCodeAnalysis a = shell().sourceCodeAnalysis();
         String masked = maskMagics(code);
@@ -646,6 +657,8 @@ public class ModelworkKernel extends BaseKernel {
 
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
+        DisplayData magic = inspectMagic(code, at);
+        if (magic != null) return magic;
         SourceCodeAnalysis a = shell().sourceCodeAnalysis();
         String masked = maskMagics(code);
         int[] r = snippetRange(a, masked, at);
@@ -671,6 +684,29 @@ public class ModelworkKernel extends BaseKernel {
         }
         DisplayData out = new DisplayData(text.toString().strip());
         out.putHTML(html.toString());
+        return out;
+    }
+
+    /** Shift-Tab on a step magic line: the step's keys with type, default, range and help. */
+    private DisplayData inspectMagic(String code, int at) {
+        int lineStart = at == 0 ? 0 : code.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
+        int lineEnd = code.indexOf('\n', at);
+        String line = code.substring(lineStart, lineEnd < 0 ? code.length() : lineEnd).strip();
+        if (!line.startsWith("%") || line.startsWith("%%")) return null;
+        String name = line.substring(1).split("\\s+", 2)[0];
+        String text;
+        try {
+            text = io.modelwork.magics.MagicOptions.inspect(name);
+        } catch (RuntimeException e) {
+            text = null;
+        }
+        if (text == null) {
+            String h = magicHelp.get("%" + name);
+            if (h == null) return null;
+            text = "%" + name + "  " + h;
+        }
+        DisplayData out = new DisplayData(text);
+        out.putHTML("<pre>" + Html.esc(text) + "</pre>");
         return out;
     }
 

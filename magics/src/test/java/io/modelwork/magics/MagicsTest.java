@@ -2,6 +2,7 @@ package io.modelwork.magics;
 
 import io.modelwork.core.Assets;
 import io.modelwork.core.ModelworkException;
+import io.modelwork.core.Step;
 import io.modelwork.session.Session;
 import io.modelwork.report.StepReport;
 import org.junit.jupiter.api.AfterEach;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -72,6 +74,76 @@ class MagicsTest {
         assertThrows(ModelworkException.class, () -> Magics.close("now"));
         Magics.close("");
         assertFalse(Magics.hasSession());
+    }
+
+    @Test
+    void everyStepHasOneMagicAndTheMagicRunsThatStep() {
+        Map<String, LineMagic> line = new Magics().lineMagics();
+        Map<String, String> help = new Magics().help();
+        for (Step s : Step.values()) {
+            String name = Magics.magicName(s);
+            assertEquals(s, Magics.stepOf(name), name);
+            assertEquals(s, Step.of(name), "Step.of knows the magic's short name " + name);
+            assertTrue(line.containsKey(name), name);
+            assertTrue(help.get("%" + name).startsWith(s.number() + " "), help.get("%" + name));
+        }
+        assertEquals(Step.values().length + 2, line.size(), "the steps, %session and %help: " + line.keySet());
+        assertNull(Magics.stepOf("session"));
+    }
+
+    /** The examples in %help ("e.g. %build spec=...") run as written. */
+    @Test
+    void helpExamplesRun(@TempDir Path tmp) {
+        Magics.useSession(Session.create(tmp));
+        String help = Magics.helpText(new Magics().help());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("e\\.g\\. %(\\w+) ([^)]*)\\)").matcher(help);
+        Map<String, String> examples = new java.util.LinkedHashMap<>();
+        while (m.find()) examples.put(m.group(1), m.group(2));
+        assertTrue(examples.containsKey("build") && examples.containsKey("configure"), help);
+        Magics.runStep("configure", examples.get("configure") + " run_dir=" + tmp.resolve("run"));
+        Magics.runStep("attach", "path=" + data("regression/modeldata_concrete.csv") + " target=compressive_strength");
+        Magics.runStep("prepare", "");
+        Magics.runStep("split", "");
+        StepReport b = (StepReport) Magics.runStep("build", examples.get("build"));
+        assertEquals("build", b.step());
+    }
+
+    @Test
+    void helpOfAStepListsItsDeclaredKeys() {
+        String configure = Magics.help("configure", new Magics().help());
+        assertTrue(configure.contains("%configure") && configure.contains("seed") && configure.contains("one of [cpu, cuda, auto]"), configure);
+        assertEquals(configure, Magics.help("%configure", new Magics().help()));
+        String fit = Magics.help("fit", new Magics().help());
+        assertTrue(fit.contains("rounds"), "the tabular family's fit keys before any data: " + fit);
+        assertTrue(Magics.help("session", new Magics().help()).contains("%session"));
+        ModelworkException e = assertThrows(ModelworkException.class, () -> Magics.help("fitt", new Magics().help()));
+        assertTrue(e.fix().contains("did you mean 'fit'"), e.fix());
+    }
+
+    @Test
+    void completesKeysSpecsAndChoices() {
+        MagicOptions.Completion c = MagicOptions.complete("fit", "ro");
+        assertEquals(0, c.start());
+        assertTrue(c.candidates().contains("rounds="), c.candidates().toString());
+        c = MagicOptions.complete("configure", "seed=1 se");
+        assertEquals(7, c.start());
+        assertFalse(c.candidates().contains("seed="), "a given key is not offered again: " + c.candidates());
+        c = MagicOptions.complete("configure", "");
+        assertEquals(List.copyOf(io.modelwork.core.RunContext.OPTIONS.names()).stream().map(k -> k + "=").toList(), c.candidates());
+        c = MagicOptions.complete("configure", "device=c");
+        assertEquals(new MagicOptions.Completion(7, List.of("cpu", "cuda")), c);
+        c = MagicOptions.complete("configure", "progress=");
+        assertEquals(List.of("true", "false"), c.candidates());
+        var saved = MagicOptions.specNames;
+        try {
+            MagicOptions.specNames = () -> List.of("classification.lightgbm", "regression.lightgbm", "regression.xgboost");
+            c = MagicOptions.complete("build", "spec=regression.");
+            assertEquals(new MagicOptions.Completion(5, List.of("regression.lightgbm", "regression.xgboost")), c);
+        } finally {
+            MagicOptions.specNames = saved;
+        }
+        assertNull(MagicOptions.complete("session", ""));
+        assertTrue(MagicOptions.inspect("configure").contains("seed"));
     }
 
     @Test
