@@ -50,13 +50,14 @@ public final class HumanNumbers {
         return sig(v);
     }
 
-    /** 4 significant digits, thousands separators on the integer part, no exponent between 1e-4 and 1e15. */
+    /** 4 significant digits (whole numbers from 1,000 up, with separators from 10,000), no exponent between 1e-4 and 1e15. */
     public static String sig(double v) {
         if (v == 0) return "0";
         double a = Math.abs(v);
         if (a < 1e-4 || a >= 1e15) return String.format(Locale.ROOT, "%.3e", v);
+        // from 1,000 up the integer part is shown whole (12,346 rather than 12,350): no digit of it is dropped
+        if (a >= 1000) return String.format(Locale.ROOT, a >= 10_000 ? "%,d" : "%d", Math.round(v));
         BigDecimal b = new BigDecimal(v).round(new MathContext(4, RoundingMode.HALF_EVEN));
-        if (a >= 10_000) return String.format(Locale.ROOT, "%,d", b.setScale(0, RoundingMode.HALF_EVEN).longValueExact());
         return b.stripTrailingZeros().toPlainString();
     }
 
