@@ -22,13 +22,14 @@ public final class Main {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            out.println("usage: modelwork pipeline RECIPE --out DIR | registry ... | specs");
+            out.println("usage: modelwork pipeline RECIPE --out DIR | registry ... | runs compare [ROOT] | specs");
             return args.length == 0 ? 2 : 0;
         }
         try {
             switch (args[0]) {
                 case "pipeline": return pipeline(Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "registry": return RegistryCli.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+                case "runs": return runs(Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "specs":
                     Providers.all().forEach((s, p) -> out.println(p.describe(s)));
                     return 0;
@@ -42,6 +43,26 @@ public final class Main {
             if (!e.fix().isEmpty()) err.println("  fix:   " + e.fix());
             return 1;
         }
+    }
+
+    /** {@code runs compare [ROOT] [--by METRIC] [--set test] [--limit N]}: the leaderboard of a run root. */
+    static int runs(String[] args, PrintStream out, PrintStream err) {
+        String usage = "usage: modelwork runs compare [ROOT (default runs)] [--by METRIC] [--set test|validation] [--limit N]";
+        if (args.length == 0 || !args[0].equals("compare")) { err.println(usage); return 2; }
+        Path root = Path.of("runs");
+        String by = null, set = "test";
+        int limit = 20;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--by" -> by = args[++i];
+                case "--set" -> set = args[++i];
+                case "--limit" -> limit = Integer.parseInt(args[++i]);
+                case "--help" -> { out.println(usage); return 0; }
+                default -> root = Path.of(args[i]);
+            }
+        }
+        out.print(io.modelwork.runs.RunComparison.compare(root, by, set, limit).toText());
+        return 0;
     }
 
     static int pipeline(String[] args, PrintStream out, PrintStream err) {

@@ -141,6 +141,29 @@ public final class Magics implements MagicSet {
         return session().status();
     }
 
+    /** The keys of {@code %compare}. */
+    static final java.util.List<String> COMPARE_KEYS = java.util.List.of("root", "by", "set", "limit");
+
+    /**
+     * {@code %compare [root=DIR] [by=METRIC] [set=test] [limit=20]}: the leaderboard of the runs under the run root
+     * (the session's, else {@code runs/}), best first ({@link io.modelwork.runs.RunComparison}).
+     */
+    public static Object compare(String line) {
+        Args a = Args.parse(line == null ? "" : line.trim());
+        for (String k : a.keys())
+            if (!COMPARE_KEYS.contains(k)) {
+                String close = io.modelwork.core.Options.closest(k, COMPARE_KEYS);
+                throw new ModelworkException("Unknown argument '" + k + "' for %compare", "%compare " + line.trim(),
+                        (close != null ? "did you mean '" + close + "'? " : "") + "valid keys: " + COMPARE_KEYS);
+            }
+        java.nio.file.Path root;
+        if (a.has("root")) root = java.nio.file.Path.of(a.getString("root", "runs"));
+        else if (hasSession() && session().hasRun(Step.CONFIGURE)) root = session().context().runDir().getParent();
+        else root = java.nio.file.Path.of("runs");
+        return io.modelwork.runs.RunComparison.compare(root, a.getString("by", null), a.getString("set", "test"),
+                (int) a.getLong("limit", 20));
+    }
+
     /** {@code %%recipe}: runs the YAML recipe in the cell body on the kernel's session; returns the step reports. */
     public static Object recipe(String line, String yaml) {
         if (yaml == null || yaml.isBlank())
@@ -196,6 +219,7 @@ public final class Magics implements MagicSet {
             m.put(name, line -> runStep(name, line));
         }
         m.put("session", Magics::status);
+        m.put("compare", Magics::compare);
         m.put("help", line -> help(line, help()));
         return m;
     }
@@ -210,6 +234,7 @@ public final class Magics implements MagicSet {
         Map<String, String> h = new LinkedHashMap<>();
         for (Step step : Step.values()) h.put("%" + magicName(step), stepHelp(step));
         h.put("%session", "what has run and the current state");
+        h.put("%compare", "leaderboard of the runs under the run root: test metrics, spec, params, time (by=METRIC set=test root=DIR limit=20)");
         h.put("%help", "this list; %help STEP: the keys of a step");
         h.put("%%recipe", "run the YAML recipe in the cell on this session (same keys as bin/modelwork pipeline)");
         return h;

@@ -87,7 +87,7 @@ class MagicsTest {
             assertTrue(line.containsKey(name), name);
             assertTrue(help.get("%" + name).startsWith(s.number() + " "), help.get("%" + name));
         }
-        assertEquals(Step.values().length + 2, line.size(), "the steps, %session and %help: " + line.keySet());
+        assertEquals(Step.values().length + 3, line.size(), "the steps, %session, %compare and %help: " + line.keySet());
         assertNull(Magics.stepOf("session"));
     }
 
@@ -144,6 +144,37 @@ class MagicsTest {
         }
         assertNull(MagicOptions.complete("session", ""));
         assertTrue(MagicOptions.inspect("configure").contains("seed"));
+    }
+
+    /** Two real runs (XGBoost and LightGBM on concrete) under one run root, ranked by test RMSE. */
+    @Test
+    void compareRanksTheRunsOfTheRunRoot(@TempDir Path tmp) {
+        Path root = tmp.resolve("runs");
+        for (String spec : List.of("regression.xgboost", "regression.lightgbm")) {
+            Magics.useSession(Session.create(root));
+            Magics.runStep("configure", "seed=3 threads=1");
+            Magics.runStep("attach", "path=" + data("regression/modeldata_concrete.csv") + " target=compressive_strength");
+            Magics.runStep("prepare", "");
+            Magics.runStep("split", "");
+            Magics.runStep("build", "spec=" + spec);
+            Magics.runStep("fit", "rounds=60");
+            Magics.runStep("evaluate", "");
+            if (spec.endsWith("xgboost")) Magics.close("");
+        }
+        StepReport r = (StepReport) Magics.compare("by=rmse");
+        Magics.close("");
+        tech.tablesaw.api.Table t = r.tables().get(0);
+        assertEquals(2, t.rowCount(), t.print());
+        assertEquals(java.util.Set.of("regression.xgboost", "regression.lightgbm"), java.util.Set.copyOf(t.stringColumn("spec").asList()));
+        double first = t.doubleColumn("rmse").get(0), second = t.doubleColumn("rmse").get(1);
+        assertTrue(first <= second, "lower RMSE first: " + t.print());
+        assertTrue(first < 8.0, "real models on concrete: RMSE " + first);
+        assertTrue(t.columnNames().contains("r2") && t.columnNames().contains("params"), t.columnNames().toString());
+        StepReport byR2 = (StepReport) Magics.compare("root=" + root + " by=r2");
+        assertTrue(byR2.tables().get(0).doubleColumn("r2").get(0) >= byR2.tables().get(0).doubleColumn("r2").get(1));
+        ModelworkException e = assertThrows(ModelworkException.class, () -> Magics.compare("root=" + root + " by=rmsee"));
+        assertTrue(e.fix().contains("did you mean 'rmse'"), e.fix());
+        assertThrows(ModelworkException.class, () -> Magics.compare("roots=x"));
     }
 
     @Test
