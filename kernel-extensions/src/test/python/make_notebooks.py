@@ -16,6 +16,8 @@ def notebook(title, intro, steps):
     for heading, why, code in steps:
         nb.cells.append(new_markdown_cell(f"## {heading}\n\n{why}"))
         nb.cells.append(new_code_cell(code))
+    for i, cell in enumerate(nb.cells):
+        cell.id = "cell-%02d" % i  # stable ids: regenerating gives the same files (nbformat draws random ones)
     return nb
 
 
@@ -58,8 +60,9 @@ REGRESSION = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "Write the deployment bundle: model, ONNX, preprocessing, signature and a manifest "
          "with hashes.", "%export"),
-        ("13 · register", "Register the bundle in the model registry; the model id is the key serving code uses.",
-         "%register name=concrete-xgb stage=staging"),
+        ("13 · register", "Register the bundle in the model registry; the model id is the key serving code uses. The "
+         "registry is the run's own (`runs/run-…/registry`) unless `MODELWORK_HOME` names one.",
+         "%register name=concrete-xgb stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map: where each file of this run is.", "%artifacts"),
         ("Session state", "What has run so far.", "%session"),
         ("15 · close", "Release the session's resources (files, native memory).", "%close"),
@@ -100,7 +103,7 @@ CLASSIFICATION = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "The deployment bundle with the label map and the chosen threshold.", "%export"),
         ("13 · register", "Register it; serving code refers to the model id.",
-         "%register name=breast-cancer-lgbm stage=staging"),
+         "%register name=breast-cancer-lgbm stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("Session state", "What has run so far.", "%session"),
         ("15 · close", "Release the session's resources.", "%close"),
@@ -141,7 +144,7 @@ RANKING = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "The bundle: native model, ONNX scorer (checked against the native model), signature.",
          "%export"),
-        ("13 · register", "Register the ranker.", "%register name=lambdarank-example stage=staging"),
+        ("13 · register", "Register the ranker.", "%register name=lambdarank-example stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("15 · close", "Release the session's resources.", "%close"),
     ])
@@ -176,7 +179,7 @@ OPTIMIZATION = notebook(
          'Magics.close("");\n'
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "Export the model data, search parameters, the solution and the solver log.", "%export"),
-        ("13 · register", "Register the solved model.", "%register name=berlin52-tsp stage=staging"),
+        ("13 · register", "Register the solved model.", "%register name=berlin52-tsp stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("15 · close", "Stop the solver and release resources.", "%close"),
         ("A CP-SAT model of your own (optimization.cpsat) · configure",
@@ -262,7 +265,7 @@ FORECASTING = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "The model as JSON (orders, coefficients, state) that reloads and forecasts identically.",
          "%export"),
-        ("13 · register", "Register the forecaster.", "%register name=airpassengers-arima stage=staging"),
+        ("13 · register", "Register the forecaster.", "%register name=airpassengers-arima stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("15 · close", "Release the session's resources.", "%close"),
     ])

@@ -73,6 +73,12 @@ class TemplateNotebooks(unittest.TestCase):
             if "data" in o:
                 self.assertIn("text/plain", o["data"])
                 self.assertNotIn("application/json", o["data"], "JupyterLab would show a JSON tree")
+        # a template registers into its run's own registry unless MODELWORK_HOME names one (not ~/.modelwork)
+        registry = step_json(nb, "register").get("registry", "")
+        if os.environ.get("MODELWORK_HOME"):
+            self.assertEqual(registry, os.environ["MODELWORK_HOME"])
+        else:
+            self.assertRegex(registry, r"/run-[^/]+/registry$")
         # display(...) cells show their displays, not the display id as an Out
         for c, o in outputs(nb):
             if o.output_type == "execute_result" and c.source.strip().startswith("display("):

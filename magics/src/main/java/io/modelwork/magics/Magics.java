@@ -116,8 +116,47 @@ public final class Magics implements MagicSet {
             throw new ModelworkException("Unknown step magic %" + magic, "%" + magic, "use one of "
                     + java.util.Arrays.stream(Step.values()).map(s -> "%" + magicName(s)).toList());
         if (step == Step.CLOSE) return close(line);
-        Args args = Args.parse(line == null ? "" : line.trim());
+        Args args = Args.parse(expand(line == null ? "" : line.trim(), "%" + magic));
         return session().run(step, args);
+    }
+
+    /**
+     * Expands {@code ${NAME}} and {@code ${NAME:-default}} in a magic line, as a shell does: NAME is an environment
+     * variable, or {@code run_dir} (the session's run directory, after configure); the default may itself hold
+     * {@code ${...}}. The templates register with {@code home=${MODELWORK_HOME:-${run_dir}/registry}}: the run's own
+     * registry unless the user set a home. An unset NAME without a default is an error naming it.
+     */
+    static String expand(String line, String where) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < line.length()) {
+            int at = line.indexOf("${", i);
+            if (at < 0) { out.append(line, i, line.length()); break; }
+            out.append(line, i, at);
+            int depth = 0, end = -1;
+            for (int k = at; k < line.length(); k++) {
+                if (line.startsWith("${", k)) { depth++; k++; }
+                else if (line.charAt(k) == '}' && --depth == 0) { end = k; break; }
+            }
+            if (end < 0) throw new ModelworkException("Unclosed ${ in the magic line", where + " " + line, "write ${NAME} or ${NAME:-default}");
+            String body = line.substring(at + 2, end);
+            int dash = body.indexOf(":-");
+            String name = dash < 0 ? body : body.substring(0, dash);
+            String value = variable(name);
+            if (value == null || value.isEmpty()) {
+                if (dash < 0) throw new ModelworkException("${" + name + "} is not set", where + " " + line,
+                        "set the environment variable " + name + ", or give a default: ${" + name + ":-VALUE}");
+                value = expand(body.substring(dash + 2), where);
+            }
+            out.append(value);
+            i = end + 1;
+        }
+        return out.toString();
+    }
+
+    private static String variable(String name) {
+        if (name.equals("run_dir")) return hasSession() && session().hasRun(Step.CONFIGURE) ? session().context().runDir().toString() : null;
+        return System.getenv(name);
     }
 
     /** {@code %close}: closes the session and forgets it; the next step magic opens a new one. */

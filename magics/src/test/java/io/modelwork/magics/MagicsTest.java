@@ -178,6 +178,19 @@ class MagicsTest {
     }
 
     @Test
+    void magicLinesExpandVariablesWithDefaults(@TempDir Path tmp) {
+        assertEquals("a=" + System.getenv("PATH"), Magics.expand("a=${PATH}", "%x"));
+        assertEquals("home=/tmp/r b=1", Magics.expand("home=${MODELWORK_UNSET_VAR_FOR_TEST:-/tmp/r} b=1", "%x"));
+        ModelworkException e = assertThrows(ModelworkException.class, () -> Magics.expand("h=${MODELWORK_UNSET_VAR_FOR_TEST}", "%x"));
+        assertTrue(e.fix().contains(":-VALUE"), e.fix());
+        assertThrows(ModelworkException.class, () -> Magics.expand("h=${run_dir}", "%x"), "no run directory before configure");
+        Magics.useSession(Session.create(tmp));
+        Magics.runStep("configure", "run_dir=" + tmp.resolve("run"));
+        assertEquals("home=" + tmp.resolve("run") + "/registry",
+                Magics.expand("home=${MODELWORK_UNSET_VAR_FOR_TEST:-${run_dir}/registry}", "%x"));
+    }
+
+    @Test
     void recipeNeedsABody() {
         assertThrows(ModelworkException.class, () -> Magics.recipe("", "  "));
     }
