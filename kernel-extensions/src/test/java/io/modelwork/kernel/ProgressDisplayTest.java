@@ -10,7 +10,7 @@ class ProgressDisplayTest {
     void showsElapsedTimeAndTheEstimatedTimeLeft() {
         assertEquals(" · ETA 9 s", ProgressDisplay.eta(25, 100, 3.0));
         assertEquals("", ProgressDisplay.eta(5, 100, 1.0), "too early to say");
-        assertEquals(" · ETA 95 s", ProgressDisplay.eta(5, 100, 5.0), "after 2 s an estimate is shown");
+        assertEquals(" · ETA 1.6 min", ProgressDisplay.eta(5, 100, 5.0), "after 2 s an estimate is shown");
         assertEquals("", ProgressDisplay.eta(100, 100, 5.0));
         String text = (String) ProgressDisplay.bundle("tune", 12, 48, "trial 12", false, 3.1).getData(MIMEType.TEXT_PLAIN);
         assertEquals("[tune] 12/48 (25%) · 3.1 s elapsed · ETA 9.3 s trial 12", text);
