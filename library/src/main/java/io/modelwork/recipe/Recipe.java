@@ -98,7 +98,13 @@ public final class Recipe {
                     if (opts != null && !opts.has(ak))
                         throw new ModelworkException("Unknown key '" + ak + "' in step " + step.key(), where,
                                 opts.unknown(step, ak, where).fix());
-                    if (opts != null) opts.get(ak).check(args.get(ak), source + ":" + line(at.getValueNode()) + " (" + step.key() + "." + ak + ")");
+                    if (opts != null) {
+                        try {
+                            opts.get(ak).check(args.get(ak), source + ":" + line(at.getValueNode()));
+                        } catch (ModelworkException e) {
+                            throw new ModelworkException(e.what() + " (" + step.key() + "." + ak + ")", e.where(), e.fix());
+                        }
+                    }
                     if (category instanceof LegacyCategory lc)
                         lc.checkRecipeValue(step, ak, args.get(ak), source + ":" + line(at.getValueNode()));
                 }

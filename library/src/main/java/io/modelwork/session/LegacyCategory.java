@@ -113,10 +113,6 @@ public abstract class LegacyCategory implements Category<LegacyCategory.State> {
         @Override public void close() { workflow.close(); }
     }
 
-    public static final class Tabular extends LegacyCategory {
-        public Tabular() { super("tabular", Set.of("regression", "classification", "ranking"), load("io.modelwork.tabular.TabularWorkflow$Factory")); }
-    }
-
     public static final class Forecasting extends LegacyCategory {
         public Forecasting() { super("forecasting", Set.of("forecasting"), load("io.modelwork.forecast.workflow.ForecastWorkflow$Factory")); }
     }
