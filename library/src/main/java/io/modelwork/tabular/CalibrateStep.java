@@ -33,7 +33,7 @@ final class CalibrateStep {
             Option.choice("method", "platt", List.of("platt", "isotonic", "none"), "binary probability calibration"),
             Option.choice("objective", "f1", List.of("f1", "target_fpr"), "binary threshold: max F1, or max TPR at target_fpr"),
             Option.number("target_fpr", null, 0.0, 1.0, "binary: the largest false positive rate accepted"),
-            Option.number("alpha", 0.1, 1e-4, 0.9999, "regression: miscoverage of the conformal intervals, in (0, 1)"),
+            Option.number("alpha", 0.1, 0.001, 0.999, "regression: miscoverage of the conformal intervals, in (0, 1)"),
             Option.integer("k", 3, 1, 100_000, "ranking: documents selected per query"),
             Option.bool("force", false, "apply the probability calibration even when it worsens the validation log-loss"));
 
