@@ -72,6 +72,14 @@ class TabularCorrectnessTest {
             assertEquals(metric(fresh, "test", "accuracy"), metrics.get("metrics").get("test").get("accuracy").asDouble(), 1e-12);
             JsonNode tags = reg.body().get("model_version").get("tags");
             assertEquals(ll, Double.parseDouble(tags.get("test_log_loss").asText()), 1e-12, tags.toString());
+            // calibrate changes probabilities and threshold: a second bundle carries the calibrated model's metrics
+            s.calibrate(Args.of("method", "platt", "force", true));
+            StepReport ex2 = s.export(Args.of("target", tmp.resolve("export2").toString()));
+            JsonNode m2 = Json.MAPPER.readTree(Path.of(ex2.body().get("path").asText()).resolve("metrics.json").toFile());
+            StepReport ev2 = s.evaluate(Args.empty());
+            assertNotEquals(ll, metric(ev2, "test", "log_loss"), "platt changed the test log-loss");
+            for (String k : new String[]{"log_loss", "accuracy", "f1"})
+                assertEquals(metric(ev2, "test", k), m2.get("metrics").get("test").get(k).asDouble(), 1e-12, k + " " + m2);
         }
     }
 
