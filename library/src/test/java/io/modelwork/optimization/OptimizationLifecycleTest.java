@@ -33,7 +33,7 @@ class OptimizationLifecycleTest {
             StepReport at = s.attachDataset(Args.of("path", Assets.data("optimization/tsplib/st70.tsp").toString()));
             assertEquals(70, at.body().get("profile").get("nodes").asInt());
             assertEquals(675.0, at.body().get("known_optimum").get("value").asDouble());
-            assertInstanceOf(OptimizationWorkflow.class, s.workflow());
+            assertInstanceOf(Problem.Tsp.class, s.state(OptimizationState.class).problem());
             s.prepareData(Args.empty());
             StepReport sp = s.split(Args.of("scenarios", Assets.data("optimization/tsplib/eil51.tsp").toString()));
             assertEquals("scenarios", sp.body().get("strategy").asText());
