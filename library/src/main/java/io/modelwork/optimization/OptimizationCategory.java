@@ -103,6 +103,23 @@ public final class OptimizationCategory implements Category<OptimizationState> {
 
     @Override public Options options(Step step) { return Keys.of(step); }
 
+    /** TSPLIB burma14 (GEO distances, optimum 3323) through every step this category implements, in a few seconds. */
+    @Override public LinkedHashMap<Step, Args> example(Path assets) {
+        LinkedHashMap<Step, Args> m = new LinkedHashMap<>();
+        m.put(Step.ATTACH_DATASET, Args.of("path", assets.resolve("data/optimization/tsplib/burma14.tsp").toString()));
+        m.put(Step.PREPARE_DATA, Args.empty());
+        m.put(Step.SPLIT, Args.empty());
+        m.put(Step.BUILD, Args.of("spec", "optimization.routing.tsp"));
+        m.put(Step.FIT, Args.of("time_limit", 5, "target", 3323));
+        m.put(Step.EVALUATE, Args.empty());
+        m.put(Step.TUNE, Args.of("first_solution", "path_cheapest_arc,savings", "metaheuristic", "guided_local_search", "trial_time", 0.3));
+        m.put(Step.BACKTEST, Args.empty());
+        m.put(Step.CALIBRATE, Args.of("target_gap", 0.05, "max_time", 2));
+        m.put(Step.EXPORT, Args.empty());
+        m.put(Step.ARTIFACTS, Args.empty());
+        return m;
+    }
+
     /** Every step's keys, declared once (built on first use: the choices come from OR-Tools' enums). */
     private static final class Keys {
         static final Option TIME_LIMIT = Option.number("time_limit", 10.0, 0.001, null, "seconds the solver may run (> 0; default 10, or calibrate's)");

@@ -65,4 +65,25 @@ class OptimizationOptionsTest {
                 () -> Recipe.parse(recipe.replace("optimization.routing.tsp", "optimization.routing.tps"), "r.yaml", null));
         assertTrue(spec.fix().contains("optimization.routing.tsp"), spec.fix());
     }
+
+    /** The category's example lifecycle runs, and a resumed session evaluates the saved tour to the same metrics. */
+    @Test
+    void theExampleLifecycleRunsAndResumesToTheSameMetrics(@TempDir Path tmp) {
+        var example = new OptimizationCategory().example(Assets.root());
+        String id, runDir;
+        com.fasterxml.jackson.databind.JsonNode metrics;
+        try (Session s = OptimizationAnchorsTest.session(tmp)) {
+            runDir = s.context().runDir().toString();
+            example.forEach(s::run);
+            metrics = s.report(Step.EVALUATE).orElseThrow().body().get("metrics");
+            assertEquals(3323.0, metrics.get("objective").asDouble(), metrics.toString());
+            id = s.saveCheckpoint("example").body().get("checkpoint_id").asText();
+            assertTrue(java.nio.file.Files.exists(Path.of(runDir, "checkpoints", id, "state", "optimization.json")));
+        }
+        try (Session s = Session.create(tmp)) {
+            s.progress(io.modelwork.core.Progress.silent());
+            s.resume(Args.of("id", id, "run_dir", runDir));
+            assertEquals(metrics, s.evaluate(Args.empty()).body().get("metrics"));
+        }
+    }
 }
