@@ -8,6 +8,7 @@ import io.modelwork.forecast.Forecast;
 import io.modelwork.forecast.workflow.ForecastState.Part;
 import io.modelwork.report.Chart;
 import io.modelwork.report.StepReport;
+import io.modelwork.shared.ParallelMap;
 import io.modelwork.spi.StepContext;
 import io.modelwork.spi.StepHandler;
 import tech.tablesaw.api.DoubleColumn;
@@ -71,7 +72,7 @@ final class BacktestHandler implements StepHandler<ForecastState> {
         if (jobs.isEmpty())
             throw new ModelworkException("The series are too short for " + W + " windows of horizon " + hb + " and step " + step,
                     "backtest", "use fewer windows, a smaller step or horizon");
-        List<BtCell> cells = FitHandler.parallel(ctx, "backtest", jobs.size(), threads, k -> {
+        List<BtCell> cells = ParallelMap.map("backtest", jobs.size(), threads, k -> {
             int[] j = jobs.get(k);
             Part p = parts.get(j[0]);
             double[] all = on.equals("all") ? concat(p.train(), p.test()) : p.train();
@@ -93,7 +94,7 @@ final class BacktestHandler implements StepHandler<ForecastState> {
             }
             double scale = met.get("mase") > 0 ? met.get("mae") / met.get("mase") : Double.NaN;
             return new BtCell(j[0], j[1], met, ratios, bias / hb / scale);
-        }, k -> parts.get(jobs.get(k)[0]).id() + " window " + (jobs.get(k)[1] + 1));
+        }, k -> parts.get(jobs.get(k)[0]).id() + " window " + (jobs.get(k)[1] + 1), ctx.progress());
         List<double[]> btRatios = st.btRatios = new ArrayList<>();
         for (BtCell c : cells) btRatios.addAll(Arrays.asList(c.ratios()));
         StepReport r = new StepReport("backtest", "Rolling-origin backtest (" + cfg.get("mode").asText() + ", " + W + " windows)");

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.Args;
 import io.modelwork.core.Json;
 import io.modelwork.core.ModelworkException;
-import io.modelwork.core.Progress;
 import io.modelwork.forecast.workflow.ForecastState.Part;
 import io.modelwork.report.StepReport;
+import io.modelwork.shared.ParallelMap;
 import io.modelwork.spi.StepContext;
 import io.modelwork.spi.StepHandler;
 import tech.tablesaw.api.DoubleColumn;
@@ -16,9 +16,6 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.*;
-import java.util.concurrent.*;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 
 import static io.modelwork.forecast.workflow.Accuracy.kv;
 
@@ -35,43 +32,6 @@ final class FitHandler implements StepHandler<ForecastState> {
         return n;
     }
 
-    /** Runs {@code task(i)} for i in [0, n) on {@code threads} threads with a progress display; results in order. */
-    static <T> List<T> parallel(StepContext ctx, String step, int n, int threads, IntFunction<T> task, IntFunction<String> label) {
-        List<T> out = new ArrayList<>(Collections.nCopies(n, null));
-        if (n == 0) return out;
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, n), r -> {
-            Thread t = new Thread(r, "modelwork-" + step);
-            t.setDaemon(true);
-            return t;
-        });
-        AtomicInteger done = new AtomicInteger();
-        Progress progress = ctx.progress();
-        try {
-            List<Future<T>> fs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                final int k = i;
-                fs.add(pool.submit(() -> {
-                    T v = task.apply(k);
-                    int d = done.incrementAndGet();
-                    synchronized (progress) { progress.update(step, d, n, label.apply(k)); }
-                    return v;
-                }));
-            }
-            for (int i = 0; i < n; i++) out.set(i, fs.get(i).get());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelworkException("Step " + step + " was interrupted", step, "run it again (or raise timeout_s)");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) throw re;
-            throw new IllegalStateException(c);
-        } finally {
-            pool.shutdownNow();
-        }
-        progress.finished(step, n + " series");
-        return out;
-    }
-
     /** The panel's seasonal period for every series (ForecastSpec.fit reports the short-series fallback itself). */
     static int[] periods(ForecastState st) {
         int[] m = new int[st.parts.size()];
@@ -82,8 +42,8 @@ final class FitHandler implements StepHandler<ForecastState> {
     /** Fits {@code sp} to every series in parallel (progress per series). */
     static SeriesModel[] fitAll(ForecastState st, StepContext ctx, ForecastSpec sp, List<double[]> ys, List<double[][]> xs, int[] ms,
                                 int threads, String step) {
-        List<SeriesModel> res = parallel(ctx, step, ys.size(), threads, i -> sp.fit(ys.get(i), xs.get(i), st.xregNames, ms[i]),
-                i -> st.parts.get(i).id());
+        List<SeriesModel> res = ParallelMap.map(step, ys.size(), threads, i -> sp.fit(ys.get(i), xs.get(i), st.xregNames, ms[i]),
+                i -> st.parts.get(i).id(), ctx.progress());
         return res.toArray(new SeriesModel[0]);
     }
 

@@ -80,6 +80,23 @@ public final class ForecastCategory implements Category<ForecastState> {
 
     @Override public StepHandler<ForecastState> handler(Step step) { return handlers.get(step); }
 
+    /** R's AirPassengers: log transform, the 24-month hold-out, AutoARIMA (the airline model), a short backtest. */
+    @Override public LinkedHashMap<Step, Args> example(Path assets) {
+        LinkedHashMap<Step, Args> m = new LinkedHashMap<>();
+        m.put(Step.ATTACH_DATASET, Args.of("path", assets.resolve("data/forecasting/R_AirPassengers.csv").toString(), "time", "time", "value", "value"));
+        m.put(Step.PREPARE_DATA, Args.of("lambda", 0));
+        m.put(Step.SPLIT, Args.of("h", 24));
+        m.put(Step.BUILD, Args.of("spec", "forecasting.autoarima"));
+        m.put(Step.FIT, Args.empty());
+        m.put(Step.EVALUATE, Args.empty());
+        m.put(Step.TUNE, Args.of("ic", "aicc", "stepwise", "true", "lambda", "0,0.5"));
+        m.put(Step.BACKTEST, Args.of("windows", 2, "step", 12, "horizon", 12));
+        m.put(Step.CALIBRATE, Args.of("target_coverage", 0.95));
+        m.put(Step.EXPORT, Args.empty());
+        m.put(Step.ARTIFACTS, Args.empty());
+        return m;
+    }
+
     /** The shared artifact map, with the frequency and seasonal period. */
     private static StepReport artifacts(ForecastState st, Args a, StepContext ctx) {
         StepReport r = new ArtifactsHandler<ForecastState>().run(st, a, ctx);

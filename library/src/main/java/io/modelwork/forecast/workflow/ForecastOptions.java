@@ -4,6 +4,7 @@ import io.modelwork.core.Option;
 import io.modelwork.core.Options;
 import io.modelwork.core.Step;
 import io.modelwork.shared.RegisterHandler;
+import io.modelwork.shared.Tuning;
 
 import java.util.List;
 
@@ -83,13 +84,15 @@ final class ForecastOptions {
             Option.integer("worst", 5, 0, null, "worst series (by MASE) shown in the gallery"));
 
     static final Options TUNE = Options.of(
+            Option.choice("strategy", "grid", List.of("grid", "random", "tpe"),
+                    "search strategy (default: the grid of ic × stepwise × lambda, or of space=)"),
             Option.list("ic", "aicc,bic", "information criteria to try (autoarima)"),
             Option.list("stepwise", "true,false", "stepwise settings to try (autoarima)"),
             Option.list("lambda", "none,0", "Box-Cox lambdas to try (a number in [-1, 2], none)"),
             Option.choice("metric", "mase", List.of("mase", "smape", "mae", "rmse", "mape"), "validation metric (lower is better)"),
             Option.integer("max_series", null, 1, null, "score on at most this many series (default all)"),
-            Option.bool("apply", true, "refit every series with the best configuration"),
-            N_JOBS);
+            Option.bool("apply", true, "refit every series with the best configuration when it beats the current spec on validation"),
+            N_JOBS).plus(Tuning.OPTIONS.without("max_budget", "min_budget", "eta"));
 
     static final Options BACKTEST = Options.of(
             Option.integer("windows", null, 1, null, "rolling-origin windows (default split's, 3)"),
