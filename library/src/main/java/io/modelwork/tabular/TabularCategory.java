@@ -10,6 +10,7 @@ import io.modelwork.spi.StepContext;
 import io.modelwork.spi.StepHandler;
 import io.modelwork.tabular.engine.Providers;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,23 @@ public final class TabularCategory implements Category<TabularState> {
             case REGISTER -> RegisterHandler.OPTIONS;
             default -> Options.none();
         };
+    }
+
+    /** Breast cancer (569 rows) with LightGBM through every step; a few seconds on two cores. */
+    @Override public LinkedHashMap<Step, Args> example(Path assets) {
+        LinkedHashMap<Step, Args> m = new LinkedHashMap<>();
+        m.put(Step.ATTACH_DATASET, Args.of("path", assets.resolve("data/classification/breast_cancer.csv").toString(), "target", "diagnosis"));
+        m.put(Step.PREPARE_DATA, Args.empty());
+        m.put(Step.SPLIT, Args.of("ratios", "0.6,0.2,0.2"));
+        m.put(Step.BUILD, Args.of("spec", "classification.lightgbm"));
+        m.put(Step.FIT, Args.of("rounds", 200, "early_stopping", 20));
+        m.put(Step.EVALUATE, Args.empty());
+        m.put(Step.TUNE, Args.of("strategy", "random", "trials", 3));
+        m.put(Step.BACKTEST, Args.of("order", "row", "windows", 2));
+        m.put(Step.CALIBRATE, Args.of("method", "platt"));
+        m.put(Step.EXPORT, Args.empty());
+        m.put(Step.ARTIFACTS, Args.empty());
+        return m;
     }
 
     @Override public StepHandler<TabularState> handler(Step step) {
