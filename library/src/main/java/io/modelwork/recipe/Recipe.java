@@ -3,7 +3,6 @@ package io.modelwork.recipe;
 import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.core.Options;
-import io.modelwork.session.LegacyCategory;
 import io.modelwork.session.Session;
 import io.modelwork.spi.Categories;
 import io.modelwork.spi.Category;
@@ -105,8 +104,6 @@ public final class Recipe {
                             throw new ModelworkException(e.what() + " (" + step.key() + "." + ak + ")", e.where(), e.fix());
                         }
                     }
-                    if (category instanceof LegacyCategory lc)
-                        lc.checkRecipeValue(step, ak, args.get(ak), source + ":" + line(at.getValueNode()));
                 }
             }
         }
@@ -156,7 +153,6 @@ public final class Recipe {
         Options own = Session.ownOptions(step);
         if (own != null) return own;
         if (category == null) return null;
-        if (category instanceof LegacyCategory lc) return lc.recipeOptions(step);
         return category.options(step, spec);
     }
 
