@@ -9,6 +9,7 @@ hand-written solver) against numpy/scipy semantics; it cannot catch a rule this 
 
 Run:  python3 trackeval_transcription.py /path/to/shared/data/tracking/gt.txt
 Writes pets200_gt.txt, pets200_<name>.txt and expected.json next to this file.
+      python3 trackeval_transcription.py --time GT PRED FRAMES REPS   (used by bench/ MetricsBench as the baseline)
 """
 import json
 import os
@@ -237,5 +238,20 @@ def main():
     print(json.dumps(expected, indent=1))
 
 
+def time_it(gt_path, tr_path, frames, reps):
+    """Prints the median seconds of pre-processing + HOTA + CLEAR + Identity (the bench's baseline)."""
+    import time
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        d = preprocess(gt_path, tr_path, frames)
+        hota(d); clear(d); identity(d)
+        ts.append(time.perf_counter() - t0)
+    print(sorted(ts)[len(ts) // 2])
+
+
 if __name__ == '__main__':
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == '--time':
+        time_it(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+    else:
+        main()
