@@ -120,8 +120,10 @@ public final class DiarizationMetrics {
 
     /**
      * Scores every URI of the reference and of the hypothesis (sorted). A URI missing from the hypothesis is scored
-     * against an empty one (all missed), one missing from the reference against an empty reference (all false alarm);
-     * both, and a URI the UEM does not list, are reported in {@code warnings}.
+     * against an empty one (all missed), as pyannote's command line does. A URI only in the hypothesis is scored
+     * against an empty reference (all false alarm): pyannote's command line iterates over reference files only and
+     * would ignore it; counting it means a misspelt URI cannot quietly improve the score. Both cases, and a URI the
+     * UEM does not list (scored with the default extent), are reported in {@code warnings}.
      */
     public static Result evaluate(Map<String, List<Rttm.Turn>> ref, Map<String, List<Rttm.Turn>> hyp,
                                   Map<String, List<double[]>> uem, double collar, boolean skipOverlap) {
