@@ -43,6 +43,18 @@ public final class Clear {
         public double mlr() { return ml / Math.max(1.0, mt + pt + ml); }
     }
 
+    /** TrackEval's {@code combine_sequences}: every count and the IoU sum summed, then the final fields. */
+    public static Result combine(java.util.List<Result> all) {
+        int tp = 0, fn = 0, fp = 0, idsw = 0, mt = 0, pt = 0, ml = 0, frag = 0, frames = 0;
+        double motp = 0;
+        for (Result r : all) {
+            tp += r.tp; fn += r.fn; fp += r.fp; idsw += r.idsw; mt += r.mt; pt += r.pt; ml += r.ml; frag += r.frag;
+            frames += r.frames;
+            motp += r.motpSum;
+        }
+        return new Result(tp, fn, fp, idsw, mt, pt, ml, frag, motp, frames);
+    }
+
     public static Result evaluate(MotSequence d) {
         if (d.numTrDets == 0) return new Result(0, d.numGtDets, 0, 0, 0, 0, d.numGtIds, 0, 0, d.numFrames);
         if (d.numGtDets == 0) return new Result(0, 0, d.numTrDets, 0, 0, 0, 0, 0, 0, d.numFrames);

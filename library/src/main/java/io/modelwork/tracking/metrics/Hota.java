@@ -21,8 +21,9 @@ import io.modelwork.metrics.LinearSumAssignment;
  * The reported single numbers are the means over the 19 α (TrackEval's {@code _summary_row}); {@code HOTA(0)} and
  * {@code LocA(0)} are the values at α = 0.05.
  *
- * <p>Floating point: sums are accumulated in the reference's order except numpy's pairwise summation inside
- * {@code np.sum} (used for row/column sums and the AssA numerator); results agree with TrackEval to ~1e-12.
+ * <p>Floating point: sums are taken in the reference's order, with numpy's pairwise summation ({@link Sums}, checked
+ * bit for bit against numpy 2.4) where TrackEval calls {@code np.sum} / {@code .sum(1)}; against the numpy
+ * transcription in the tests the largest difference is 2.2e-16.
  */
 public final class Hota {
     private Hota() {}
@@ -135,6 +136,33 @@ public final class Hota {
             assPr[a] = Sums.pairwise(fpr) / denom;
         }
         for (int a = 0; a < na; a++) locA[a] = Math.max(1e-10, locA[a]) / Math.max(1e-10, tp[a]);
+        return finish(tp, fn, fp, locA, assA, assRe, assPr);
+    }
+
+    /**
+     * TrackEval's {@code combine_sequences}: TP/FN/FP summed; AssA, AssRe, AssPr averaged weighted by TP (over
+     * max(1, ΣTP)); LocA = max(1e-10, Σ LocA·TP)/max(1e-10, ΣTP); then the final fields.
+     */
+    public static Result combine(java.util.List<Result> all) {
+        int na = ALPHAS.length;
+        double[] tp = new double[na], fn = new double[na], fp = new double[na], locA = new double[na];
+        double[] assA = new double[na], assRe = new double[na], assPr = new double[na];
+        for (int a = 0; a < na; a++) {
+            double wA = 0, wRe = 0, wPr = 0, wLoc = 0;
+            for (Result r : all) {
+                tp[a] += r.tp[a];
+                fn[a] += r.fn[a];
+                fp[a] += r.fp[a];
+                wA += r.assA[a] * r.tp[a];
+                wRe += r.assRe[a] * r.tp[a];
+                wPr += r.assPr[a] * r.tp[a];
+                wLoc += r.locA[a] * r.tp[a];
+            }
+            assA[a] = wA / Math.max(1.0, tp[a]);
+            assRe[a] = wRe / Math.max(1.0, tp[a]);
+            assPr[a] = wPr / Math.max(1.0, tp[a]);
+            locA[a] = Math.max(1e-10, wLoc) / Math.max(1e-10, tp[a]);
+        }
         return finish(tp, fn, fp, locA, assA, assRe, assPr);
     }
 

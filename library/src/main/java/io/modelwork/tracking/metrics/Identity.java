@@ -21,6 +21,13 @@ public final class Identity {
         public double idf1() { return idtp / Math.max(1.0, idtp + 0.5 * idfp + 0.5 * idfn); }
     }
 
+    /** TrackEval's {@code combine_sequences}: IDTP, IDFN, IDFP summed. */
+    public static Result combine(java.util.List<Result> all) {
+        int tp = 0, fn = 0, fp = 0;
+        for (Result r : all) { tp += r.idtp; fn += r.idfn; fp += r.idfp; }
+        return new Result(tp, fn, fp);
+    }
+
     public static Result evaluate(MotSequence d) {
         if (d.numTrDets == 0) return new Result(0, d.numGtDets, 0);
         if (d.numGtDets == 0) return new Result(0, 0, d.numTrDets);

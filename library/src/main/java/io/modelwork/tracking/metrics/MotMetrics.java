@@ -5,25 +5,54 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.Json;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * HOTA, CLEAR and Identity of one tracker output against one ground truth, as TrackEval reports them for a sequence.
- * Values are fractions in [0, 1] (TrackEval's printed tables multiply them by 100); counts are integers.
+ * HOTA, CLEAR and Identity of tracker output against ground truth, as TrackEval reports them: for one sequence, or
+ * combined over several ({@link #combine}: TrackEval's {@code COMBINED_SEQ} row). Values are fractions in [0, 1]
+ * (TrackEval's printed tables multiply them by 100); counts are integers.
  */
-public record MotMetrics(MotSequence sequence, Hota.Result hota, Clear.Result clear, Identity.Result identity) {
+public record MotMetrics(Counts sequence, Hota.Result hota, Clear.Result clear, Identity.Result identity) {
+
+    /** Sizes after pre-processing (summed when combined). */
+    public record Counts(int numFrames, int numGtDets, int numGtIds, int numTrackerDets, int numTrackerIds,
+                         int removedTrackerDets, int removedGtDets) {
+        static Counts of(MotSequence s) {
+            return new Counts(s.numFrames(), s.numGtDets(), s.numGtIds(), s.numTrackerDets(), s.numTrackerIds(),
+                    s.removedTrackerDets(), s.removedGtDets());
+        }
+    }
 
     /** Scores already-parsed boxes; {@code numFrames} ≤ 0 means "the last frame of either file". */
     public static MotMetrics evaluate(List<MotText.Box> gt, List<MotText.Box> tracker, int numFrames, String gtWhere,
                                       String trWhere) {
         MotSequence s = MotSequence.of(gt, tracker, numFrames, gtWhere, trWhere);
-        return new MotMetrics(s, Hota.evaluate(s), Clear.evaluate(s), Identity.evaluate(s));
+        return new MotMetrics(Counts.of(s), Hota.evaluate(s), Clear.evaluate(s), Identity.evaluate(s));
     }
 
     /** Reads and scores two MOTChallenge files. */
     public static MotMetrics evaluate(Path gt, Path tracker, int numFrames) {
         return evaluate(MotText.read(gt, true), MotText.read(tracker, false), numFrames, gt.toString(),
                 tracker.toString());
+    }
+
+    /** TrackEval's combination over sequences (counts summed, AssA/LocA weighted by TP). */
+    public static MotMetrics combine(List<MotMetrics> all) {
+        List<Hota.Result> h = new ArrayList<>();
+        List<Clear.Result> c = new ArrayList<>();
+        List<Identity.Result> i = new ArrayList<>();
+        int f = 0, gd = 0, gi = 0, td = 0, ti = 0, rt = 0, rg = 0;
+        for (MotMetrics m : all) {
+            h.add(m.hota);
+            c.add(m.clear);
+            i.add(m.identity);
+            Counts s = m.sequence;
+            f += s.numFrames(); gd += s.numGtDets(); gi += s.numGtIds(); td += s.numTrackerDets();
+            ti += s.numTrackerIds(); rt += s.removedTrackerDets(); rg += s.removedGtDets();
+        }
+        return new MotMetrics(new Counts(f, gd, gi, td, ti, rt, rg), Hota.combine(h), Clear.combine(c),
+                Identity.combine(i));
     }
 
     public double hotaValue() { return hota.hotaMean(); }

@@ -3,9 +3,11 @@ package io.modelwork.tracking.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelwork.core.Json;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
@@ -47,5 +49,37 @@ class TrackEvalTranscriptionTest {
             cases++;
         }
         assertEquals(3, cases);
+    }
+
+    /** The three trackers as three sequences of a MOTChallenge split folder: TrackEval's combined row. */
+    @Test
+    void combinedOverSequencesInTheMotChallengeLayout(@TempDir Path dir) throws Exception {
+        JsonNode root;
+        try (InputStream in = getClass().getResourceAsStream("/tracking/metrics/expected.json")) {
+            root = Json.MAPPER.readTree(in);
+        }
+        Path split = dir.resolve("train"), tracker = dir.resolve("tracker");
+        Files.createDirectories(tracker);
+        for (String seq : new String[] {"jitter", "switches", "noisy"}) {
+            Files.createDirectories(split.resolve(seq + "/gt"));
+            Files.copy(resource("pets200_gt.txt"), split.resolve(seq + "/gt/gt.txt"));
+            Files.writeString(split.resolve(seq + "/seqinfo.ini"), "[Sequence]\nname=" + seq + "\nseqLength=200\n");
+            Files.copy(resource("pets200_" + seq + ".txt"), tracker.resolve(seq + ".txt"));
+        }
+        JsonNode got = MotCli.split(split, tracker);
+        for (Iterator<Map.Entry<String, JsonNode>> f = root.get("combined").fields(); f.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = f.next();
+            if (e.getValue().isIntegralNumber())
+                assertEquals(e.getValue().asInt(), got.get(e.getKey()).asInt(), "combined." + e.getKey());
+            else
+                assertEquals(e.getValue().asDouble(), got.get(e.getKey()).asDouble(), 1e-12, "combined." + e.getKey());
+        }
+        assertEquals(600, got.get("frames").asInt());
+        assertEquals(root.get("cases").get("noisy").get("hota").asDouble(),
+                got.get("sequences").get("noisy").get("hota").asDouble(), 1e-12);
+        Files.delete(tracker.resolve("noisy.txt"));
+        io.modelwork.core.ModelworkException ex = assertThrows(io.modelwork.core.ModelworkException.class,
+                () -> MotCli.split(split, tracker));
+        assertTrue(ex.what().contains("noisy.txt"), ex.what());
     }
 }
