@@ -137,6 +137,16 @@ public final class DiarizationMetrics {
             List<double[]> u = uem == null ? null : uem.get(uri);
             if (uem != null && u == null)
                 warnings.add("the UEM has no line for '" + uri + "': its extent is the union of reference and hypothesis");
+            if (u != null && ref.containsKey(uri)) {
+                List<Seg> speech = new ArrayList<>(), region = new ArrayList<>();
+                for (Rttm.Turn t : ref.get(uri)) speech.add(new Seg(t.start(), t.end()));
+                for (double[] x : u) region.add(new Seg(x[0], x[1]));
+                speech = Seg.timeline(speech);
+                double outside = Seg.duration(speech) - Seg.duration(Seg.crop(speech, Seg.timeline(region)));
+                if (outside > 1e-6)
+                    warnings.add(String.format(java.util.Locale.ROOT, "the UEM leaves %.3f s of reference speech of '%s' "
+                            + "unscored", outside, uri));
+            }
             files.add(score(uri, ref.getOrDefault(uri, List.of()), hyp.getOrDefault(uri, List.of()), u, collar,
                     skipOverlap));
         }

@@ -10,7 +10,8 @@ import java.util.TreeSet;
  * counts: a segment is empty when {@code end − start ≤ 1e-6} ({@code SEGMENT_PRECISION}) and empty segments are never
  * stored; {@link #intersects} is pyannote's (a shared start, or a start strictly inside the other segment by more than
  * 1e-6); a timeline's {@link #support} merges segments that overlap or leave a gap ≤ 1e-6; segments are ordered by
- * (start, end) and a timeline holds each distinct segment once.
+ * (start, end) and a timeline holds each distinct segment once. Times are not rounded (pyannote.core's default;
+ * {@code Segment.set_precision(ndigits)} would round them first).
  */
 record Seg(double start, double end) {
     static final double PRECISION = 1e-6;

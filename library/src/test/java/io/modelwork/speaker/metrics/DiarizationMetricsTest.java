@@ -54,6 +54,12 @@ class DiarizationMetricsTest {
         DiarizationMetrics.Result u = DiarizationMetrics.evaluate(rttm(REF), rttm("f 0 10 x; f 10 20 y; f 20 25 z"),
                 Rttm.parseUem(List.of("f 1 0 20"), "u.uem"), 0, false);
         assertEquals(0, u.der(), TOL);
+        assertTrue(u.warnings().isEmpty(), u.warnings().toString());
+        // a UEM that does not cover the reference: the speech outside is not scored, and the result says so
+        DiarizationMetrics.Result c = DiarizationMetrics.evaluate(rttm(REF), rttm(REF),
+                Rttm.parseUem(List.of("f 1 0 15"), "u.uem"), 0, false);
+        assertEquals(15, c.total(), TOL);
+        assertEquals(List.of("the UEM leaves 5.000 s of reference speech of 'f' unscored"), c.warnings());
     }
 
     @Test
