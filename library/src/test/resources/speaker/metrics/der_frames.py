@@ -65,7 +65,18 @@ def grid(rows, labels, n):
     return g
 
 
-def score(ref, hyp, collar_ms, skip):
+def make_uem(ref):
+    """Two evaluated regions per file (ms), cutting through turns."""
+    out = {}
+    for uri in sorted(set(r[0] for r in ref)):
+        end = max(s + d for (u, s, d, _) in ref if u == uri)
+        a = int(end * 0.1) // 10 * 10; b = int(end * 0.45) // 10 * 10
+        c = int(end * 0.55) // 10 * 10; d = int(end * 0.9) // 10 * 10
+        out[uri] = [(a, b), (c, d)]
+    return out
+
+
+def score(ref, hyp, collar_ms, skip, uem_regions=None):
     out = {'false_alarm': 0, 'missed': 0, 'confusion': 0, 'total': 0, 'jer_sum': 0.0, 'jer_n': 0}
     for uri in sorted(set(r[0] for r in ref)):
         R = [r for r in ref if r[0] == uri]
@@ -73,7 +84,12 @@ def score(ref, hyp, collar_ms, skip):
         n = max(s + d for (_, s, d, _) in R + H) + 1000
         start = min(s for (_, s, _, _) in R + H)
         end = max(s + d for (_, s, d, _) in R + H)
-        uem = np.zeros(n, dtype=bool); uem[start:end] = True
+        uem = np.zeros(n, dtype=bool)
+        if uem_regions is None:
+            uem[start:end] = True
+        else:
+            for (a, b) in uem_regions[uri]:
+                uem[a:b] = True
         rl = sorted(set(r[3] for r in R)); hl = sorted(set(h[3] for h in H))
         rg = grid(R, rl, n); hg = grid(H, hl, n)
         if collar_ms:
@@ -130,6 +146,16 @@ def main():
         for skip in (False, True):
             cases['collar%.3f_skip%s' % (collar / 1000, skip)] = dict(collar=collar / 1000, skip_overlap=skip,
                                                                     **score(ref, hyp, collar, skip))
+    regions = make_uem(ref)
+    with open(os.path.join(HERE, 'two_regions.uem'), 'w') as f:
+        for uri, segs in regions.items():
+            for (a, b) in segs:
+                f.write('%s 1 %.3f %.3f\n' % (uri, a / 1000, b / 1000))
+    for collar in (0, 500):
+        for skip in (False, True):
+            cases['uem_collar%.3f_skip%s' % (collar / 1000, skip)] = dict(
+                collar=collar / 1000, skip_overlap=skip, uem='two_regions.uem',
+                **score(ref, hyp, collar, skip, regions))
     json.dump(cases, open(os.path.join(HERE, 'expected.json'), 'w'), indent=1, sort_keys=True)
     print(json.dumps(cases, indent=1))
 

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Three synthetic meetings (2–4 speakers, overlaps, missed turns, confusions, an extra speaker, false alarms) scored
- * with collar 0 / 0.25 / 0.5 and with and without skip_overlap, against {@code der_frames.py}: the same definitions
+ * with collar 0 / 0.25 / 0.5 and with and without skip_overlap, without a UEM and with a two-region UEM, against {@code der_frames.py}: the same definitions
  * counted independently on a 1 ms grid (exact, since every time in the files is a whole millisecond).
  */
 class DerFramesCrossCheckTest {
@@ -31,7 +31,8 @@ class DerFramesCrossCheckTest {
         for (Iterator<Map.Entry<String, JsonNode>> it = cases.fields(); it.hasNext(); n++) {
             Map.Entry<String, JsonNode> c = it.next();
             JsonNode e = c.getValue();
-            DiarizationMetrics.Result r = DiarizationMetrics.evaluate(ref, hyp, null, e.get("collar").asDouble(),
+            Map<String, List<double[]>> uem = e.has("uem") ? Rttm.readUem(dir.resolve(e.get("uem").asText())) : null;
+            DiarizationMetrics.Result r = DiarizationMetrics.evaluate(ref, hyp, uem, e.get("collar").asDouble(),
                     e.get("skip_overlap").asBoolean());
             String k = c.getKey();
             assertEquals(e.get("total").asDouble(), r.total(), 1e-9, k + " total");
@@ -41,6 +42,6 @@ class DerFramesCrossCheckTest {
             assertEquals(e.get("der").asDouble(), r.der(), 1e-9, k + " der");
             assertEquals(e.get("jer").asDouble(), r.jer(), 1e-9, k + " jer");
         }
-        assertEquals(6, n);
+        assertEquals(10, n);
     }
 }
