@@ -5,7 +5,7 @@ import io.modelwork.session.Session;
 import io.modelwork.recipe.Recipe;
 import io.modelwork.registry.RegistryCli;
 import io.modelwork.report.StepReport;
-import io.modelwork.spi.Providers;
+import io.modelwork.spi.Categories;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ public final class Main {
                 case "registry": return RegistryCli.run(Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "metrics": return metrics(Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "specs":
-                    Providers.all().forEach((s, p) -> out.println(p.describe(s)));
+                    Categories.specs().forEach((s, d) -> out.println(d.isEmpty() || d.equals(s) ? s : s + ": " + d));
                     return 0;
                 default:
                     err.println("unknown command '" + args[0] + "'; try --help");

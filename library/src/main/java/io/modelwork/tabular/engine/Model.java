@@ -1,4 +1,4 @@
-package io.modelwork.spi;
+package io.modelwork.tabular.engine;
 
 /**
  * A built model: what {@code build} returns and {@code fit} trains. Task families extend it (the tabular family with

@@ -1,4 +1,4 @@
-package io.modelwork.spi;
+package io.modelwork.tabular.engine;
 
 import io.modelwork.core.ModelworkException;
 
@@ -29,9 +29,12 @@ public final class Providers {
     /** The provider for a spec; an unknown spec is an error that lists the known ones. */
     public static TaskProvider forSpec(ModelSpec spec) {
         TaskProvider p = all().get(spec.base());
-        if (p == null)
+        if (p == null) {
+            java.util.Set<String> every = io.modelwork.spi.Categories.specs().keySet();
+            String close = io.modelwork.core.Options.closest(spec.toString(), every);
             throw new ModelworkException("Unknown model spec '" + spec + "'", "build spec",
-                    "use one of " + knownSpecs());
+                    (close != null ? "did you mean '" + close + "'? " : "") + "use one of " + every);
+        }
         return p;
     }
 }

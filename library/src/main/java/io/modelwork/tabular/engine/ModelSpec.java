@@ -1,4 +1,4 @@
-package io.modelwork.spi;
+package io.modelwork.tabular.engine;
 
 import io.modelwork.core.ModelworkException;
 
