@@ -22,13 +22,14 @@ public final class Main {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            out.println("usage: modelwork pipeline RECIPE --out DIR | registry ... | specs");
+            out.println("usage: modelwork pipeline RECIPE --out DIR | registry ... | metrics wer ... | specs");
             return args.length == 0 ? 2 : 0;
         }
         try {
             switch (args[0]) {
                 case "pipeline": return pipeline(Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "registry": return RegistryCli.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+                case "metrics": return MetricsCli.run(Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "specs":
                     Providers.all().forEach((s, p) -> out.println(p.describe(s)));
                     return 0;
