@@ -12,11 +12,14 @@ public record Audio(float[] samples, int sampleRate, Path source) {
         return new Audio(java.util.Arrays.copyOfRange(samples, a, b), sampleRate, source);
     }
 
-    /** 16-bit little-endian PCM of the samples (what Vosk and WAV files take). */
+    /**
+     * 16-bit little-endian PCM of the samples (what Vosk and WAV files take): x·32768 rounded and clamped, the inverse of
+     * FFmpeg's s16 → float conversion, so 16-bit input comes back bit-exact.
+     */
     public byte[] pcm16() {
         byte[] out = new byte[samples.length * 2];
         for (int i = 0; i < samples.length; i++) {
-            int v = Math.round(Math.max(-1f, Math.min(1f, samples[i])) * 32767f);
+            int v = (int) Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32768.0)));
             out[2 * i] = (byte) v;
             out[2 * i + 1] = (byte) (v >> 8);
         }
