@@ -74,13 +74,28 @@ public final class AsrState implements CategoryState, Exportable {
         if (!useVad(a.durationSeconds())) return engine().transcribe(a);
         if (vadModel == null) vadModel = SileroVad.load();
         List<Transcript> parts = new ArrayList<>();
-        for (SileroVad.Segment s : vadModel.speech(a.samples(), vadConfig.withMaxSpeech(segLen))) {
+        for (SileroVad.Segment s : merge(vadModel.speech(a.samples(), vadConfig.withMaxSpeech(segLen)), (int) (segLen * 16_000))) {
             Transcript p = engine().transcribe(a.slice(s.start(), s.end()));
             double off = s.startSeconds();
             List<Transcript.Word> ws = p.words().stream().map(w -> new Transcript.Word(w.word(), w.start() + off, w.end() + off, w.conf())).toList();
             parts.add(new Transcript(p.text(), ws, p.alternatives()));
         }
         return Transcript.join(parts);
+    }
+
+    /**
+     * Consecutive speech segments merged while the merged span stays within {@code max} samples (the VAD cuts at every
+     * 100 ms pause; the recogniser does better with whole phrases, so segments are only cut at pauses when needed).
+     */
+    static List<SileroVad.Segment> merge(List<SileroVad.Segment> segs, int max) {
+        List<SileroVad.Segment> out = new ArrayList<>();
+        SileroVad.Segment cur = null;
+        for (SileroVad.Segment s : segs) {
+            if (cur != null && s.end() - cur.start() <= max) cur = new SileroVad.Segment(cur.start(), s.end());
+            else { if (cur != null) out.add(cur); cur = s; }
+        }
+        if (cur != null) out.add(cur);
+        return out;
     }
 
     List<AsrDataset.Utterance> utterances(List<String> ids) {

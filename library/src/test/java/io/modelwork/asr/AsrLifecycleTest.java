@@ -65,7 +65,7 @@ class AsrLifecycleTest {
             s.configure("run_dir=" + tmp.resolve("run2"));
             StepReport att = s.attachDataset("path=" + data);
             assertTrue(att.body().get("validation").get("excluded").has("broken"), att.body().toString());
-            assertEquals("untranscribed", att.body().get("validation").get("without_transcript").get(0).asText());
+            assertTrue(att.body().get("validation").get("without_transcript").toString().contains("untranscribed"));
             s.prepareData("vad=on seg_len=5");
             s.split("test_fraction=1.0");
             ModelworkException w = assertThrows(ModelworkException.class, () -> s.build("spec=asr.whisper"));
@@ -74,8 +74,14 @@ class AsrLifecycleTest {
             s.fit("");
             StepReport ev = s.evaluate("");
             assertEquals(1, ev.body().get("utterances").asInt());
-            // VAD-split into ≤ 5 s segments: measured WER 0 with basic normalisation
-            assertTrue(ev.body().get("wer").asDouble() <= 1.0 / 22, ev.title());
+            // VAD-split at pauses into segments of at most 5 s
+            System.out.println("jfk vad seg_len=5: " + ev.title() + " " + ev.body().get("per_utterance").get(0).get("hypothesis"));
+            assertTrue(ev.body().get("wer").asDouble() <= 1.0 / 22, ev.title()); // measured: one deletion
+            s.prepareData("vad=on seg_len=30");
+            s.split("test_fraction=1.0");
+            s.build("spec=asr.vosk");
+            s.fit("");
+            assertEquals(0.0, s.evaluate("").body().get("wer").asDouble(), "one VAD segment of 11 s: word for word");
             ModelworkException noTrain = assertThrows(ModelworkException.class, () -> s.calibrate(""));
             assertTrue(noTrain.fix().contains("test_fraction"));
         }
