@@ -50,8 +50,24 @@ class AsrLifecycleTest {
             assertEquals(VoskEngine.AAR_SHA256, Json.MAPPER.readTree(dir.resolve("model.json").toFile()).get("sha256").asText());
             assertEquals(4.0 / 71, Json.MAPPER.readTree(dir.resolve("metrics.json").toFile()).get("wer").asDouble(), 1e-12);
             assertTrue(s.state(AsrState.class).engineOpen());
+            ckpt = s.saveCheckpoint("calibrated").body().get("checkpoint_id").asText();
+            runDir = s.context().runDir().toString();
+            s.artifacts();
+        }
+        // resume in a fresh session: split, cached transcripts and the threshold come back; the engine is rebuilt
+        try (Session s = Session.create(tmp)) {
+            s.resume(io.modelwork.core.Args.of("id", ckpt, "run_dir", runDir));
+            AsrState st = s.state(AsrState.class);
+            assertEquals(3, st.train.size());
+            assertEquals(5, st.cache.size());
+            assertFalse(st.engineOpen());
+            assertEquals(4.0 / 71, s.evaluate("on=all normalize=none").body().get("wer").asDouble(), 1e-12); // from the cache
+            assertTrue(Files.isRegularFile(Path.of(s.export("").body().get("dir").asText()).resolve("thresholds.json")));
+            assertTrue(st.engineOpen());
         }
     }
+
+    private String ckpt, runDir;
 
     @Test void jfkTxtTranscriptWithVadAndBadInput() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("speech"));
