@@ -47,7 +47,7 @@ public final class Main {
 
     /** {@code metrics <kind> ...}: scoring commands for outputs made anywhere (one JSON object on stdout). */
     static int metrics(String[] args, PrintStream out, PrintStream err) {
-        String usage = "usage: modelwork metrics mot --gt GT.txt --pred PRED.txt | metrics der --ref REF.rttm --hyp HYP.rttm"
+        String usage = "usage: modelwork metrics wer --ref REF.tsv --hyp HYP.tsv [--normalize none|lower|basic] | metrics mot --gt GT.txt --pred PRED.txt | metrics der --ref REF.rttm --hyp HYP.rttm"
                 + " [--uem UEM] [--collar 0.5] [--skip-overlap]";
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             out.println(usage);
@@ -55,6 +55,7 @@ public final class Main {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
+            case "wer": return MetricsCli.run(args, out, err);
             case "mot": return io.modelwork.tracking.metrics.MotCli.run(rest, out, err);
             case "der": return io.modelwork.speaker.metrics.DerCli.run(rest, out, err);
             default:
