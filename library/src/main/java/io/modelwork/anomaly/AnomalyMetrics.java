@@ -131,19 +131,17 @@ public final class AnomalyMetrics {
         }
         if (regions.isEmpty() || bg.length == 0) return new Pro(Double.NaN, new double[0], new double[0], regions.size());
         Arrays.sort(bg);
-        int steps = 2000;
+        // thresholds walk down the background scores: the first point is above every background pixel (FPR 0),
+        // then about 2000 steps up to the first point past the limit (kept for the interpolation at the limit)
         List<double[]> pts = new ArrayList<>();
-        double prevFpr = -1;
-        for (int s = 0; s <= steps; s++) {
-            double target = fprLimit * s / steps;
-            int idx = bg.length - 1 - (int) Math.floor(target * bg.length);
-            float th = idx < 0 ? Float.NEGATIVE_INFINITY : Math.nextUp(bg[Math.max(0, idx)]);
+        pts.add(new double[]{0, pro(regions, Math.nextUp(bg[bg.length - 1]))});
+        int step = Math.max(1, (int) (bg.length * fprLimit / 2000));
+        for (int j = bg.length - 1; ; j -= step) {
+            int at = Math.max(0, j);
+            float th = bg[at];
             double fpr = countAtLeast(bg, th) / (double) bg.length;
-            if (fpr == prevFpr) continue;
-            prevFpr = fpr;
-            double pro = 0;
-            for (float[] r : regions) pro += countAtLeast(r, th) / (double) r.length;
-            pts.add(new double[]{fpr, pro / regions.size()});
+            if (fpr > pts.get(pts.size() - 1)[0]) pts.add(new double[]{fpr, pro(regions, th)});
+            if (fpr > fprLimit || at == 0) break;
         }
         double area = 0;
         List<double[]> curve = new ArrayList<>();
@@ -162,6 +160,12 @@ public final class AnomalyMetrics {
         double end = curve.get(curve.size() - 1)[0];
         double[] fx = curve.stream().mapToDouble(p -> p[0]).toArray(), py = curve.stream().mapToDouble(p -> p[1]).toArray();
         return new Pro(end > 0 ? area / end : Double.NaN, fx, py, regions.size());
+    }
+
+    private static double pro(List<float[]> regions, float th) {
+        double pro = 0;
+        for (float[] r : regions) pro += countAtLeast(r, th) / (double) r.length;
+        return pro / regions.size();
     }
 
     /** 8-connected components of a side×side mask, each as pixel indices. */
