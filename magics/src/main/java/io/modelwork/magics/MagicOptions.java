@@ -3,7 +3,6 @@ package io.modelwork.magics;
 import io.modelwork.core.Option;
 import io.modelwork.core.Options;
 import io.modelwork.core.Step;
-import io.modelwork.session.LegacyCategory;
 import io.modelwork.session.Session;
 import io.modelwork.spi.Categories;
 import io.modelwork.spi.Category;
@@ -23,8 +22,7 @@ import java.util.function.Supplier;
  * and the Shift-Tab summary of a magic. Nothing here declares keys: they are the session's and the categories'.
  *
  * <p>Before a dataset is attached the category is unknown, so a step's keys are those of every category that has the
- * step. A family still on the transitional {@link LegacyCategory} adapter declares no typed options; its recipe keys
- * ({@link LegacyCategory#recipeOptions}) are used, without types or help.
+ * step (a category that declares none, or cannot say without its data, adds nothing).
  */
 public final class MagicOptions {
     private MagicOptions() {}
@@ -51,7 +49,6 @@ public final class MagicOptions {
 
     private static Options of(Category<?> c, Step step, String spec) {
         Options o = c.options(step, spec);
-        if (o == null && c instanceof LegacyCategory lc) o = lc.recipeOptions(step);
         return o == null ? Options.none() : o;
     }
 
