@@ -305,7 +305,7 @@ def asr_notebook():
              'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
             ("12 · export", "Pipeline configuration, model reference (name, version, SHA-256), VAD settings, "
              "signature and thresholds.", "%export"),
-            ("13 · register", "Register the pipeline.", "%register name=librivox-vosk stage=staging"),
+            ("13 · register", "Register the pipeline.", "%register name=librivox-vosk stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
             ("14 · artifacts", "The artifact map.", "%artifacts"),
             ("15 · close", "Close the recogniser and the VAD session.", "%close"),
         ])
@@ -354,7 +354,7 @@ def anomaly_notebook():
              'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
             ("12 · export", "One ONNX graph image → (score, anomaly map) with the memory bank inside, checked "
              "against the Java scorer to 1e-4 before the bundle is published.", "%export"),
-            ("13 · register", "Register the bundle.", "%register name=magnetic-tile-patchcore stage=staging"),
+            ("13 · register", "Register the bundle.", "%register name=magnetic-tile-patchcore stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
             ("14 · artifacts", "The standard artifact map.", "%artifacts"),
             ("15 · close", "Release the ONNX sessions.", "%close"),
         ])
