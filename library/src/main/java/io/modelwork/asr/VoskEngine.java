@@ -49,6 +49,9 @@ public final class VoskEngine implements AsrEngine {
         this.alternatives = alternatives;
         try {
             this.model = new Model(modelDir.toString());
+        } catch (LinkageError e) {
+            throw new ModelworkException("The Vosk native library cannot be loaded: " + e.getMessage(), "libvosk (com.alphacephei:vosk:0.3.45, linux-x86-64)",
+                    "run on Linux x86-64 with glibc, or use another engine");
         } catch (IOException | RuntimeException e) {
             throw new ModelworkException("Vosk cannot load its model: " + e.getMessage(), modelDir.toString(),
                     "delete the folder (it is unpacked again from " + GROUP + ":" + ARTIFACT + ":" + VERSION + ")");

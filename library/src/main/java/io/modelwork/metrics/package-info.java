@@ -7,6 +7,8 @@
  *       PR-AUC (average precision), precision/recall/F1, log-loss, Brier score, the confusion matrix, and the data of
  *       the ROC, precision-recall and calibration curves.</li>
  *   <li>{@link io.modelwork.metrics.Curve}: the named arrays of one curve, ready to plot or serialise.</li>
+ *   <li>{@link io.modelwork.metrics.WordErrorRate}: WER and CER as jiwer 4.0 defines them (corpus sums of S/D/I,
+ *       rapidfuzz's alignment choice), with {@code none|lower|basic} normalisation and per-utterance alignments.</li>
  * </ul>
  *
  * <p>Every function is a pure static method. Inputs are validated at the boundary (equal lengths, non-empty, finite

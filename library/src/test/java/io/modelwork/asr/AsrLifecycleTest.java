@@ -39,6 +39,10 @@ class AsrLifecycleTest {
             for (JsonNode u : per) if (u.get("id").asText().endsWith("0870")) assertEquals(0.0, u.get("wer").asDouble());
             assertFalse(ev.gallery().isEmpty());
             assertEquals("audio/wav", ev.gallery().get(0).mediaType());
+            StepReport tune = s.tune("vad_threshold=0.5 seg_len=30");
+            // the training clips are short: VAD on changes little; applied only when strictly better than the current
+            assertTrue(tune.body().get("best_wer").asDouble() <= tune.body().get("baseline_wer").asDouble());
+            assertEquals(2, tune.tables().get(0).rowCount());
             StepReport cal = s.calibrate("target_precision=0.95");
             double thr = cal.body().get("word_confidence_threshold").asDouble();
             assertTrue(thr >= 0 && thr <= 1);
@@ -55,9 +59,10 @@ class AsrLifecycleTest {
             s.artifacts();
         }
         // resume in a fresh session: split, cached transcripts and the threshold come back; the engine is rebuilt
+        AsrState st;
         try (Session s = Session.create(tmp)) {
             s.resume(io.modelwork.core.Args.of("id", ckpt, "run_dir", runDir));
-            AsrState st = s.state(AsrState.class);
+            st = s.state(AsrState.class);
             assertEquals(3, st.train.size());
             assertEquals(5, st.cache.size());
             assertFalse(st.engineOpen());
@@ -65,6 +70,7 @@ class AsrLifecycleTest {
             assertTrue(Files.isRegularFile(Path.of(s.export("").body().get("dir").asText()).resolve("thresholds.json")));
             assertTrue(st.engineOpen());
         }
+        assertFalse(st.engineOpen(), "close releases the recogniser");
     }
 
     private String ckpt, runDir;
