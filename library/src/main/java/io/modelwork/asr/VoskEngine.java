@@ -37,7 +37,24 @@ public final class VoskEngine implements AsrEngine {
     private final int alternatives;
     private boolean closed;
 
-    static { LibVosk.setLogLevel(LogLevel.WARNINGS); }
+    static {
+        loadOrToolsFirst();
+        LibVosk.setLogLevel(LogLevel.WARNINGS);
+    }
+
+    /**
+     * Loads OR-Tools' native libraries (also on the library's class path, for optimization) before libvosk when they are
+     * present: once libvosk.so is in the process, loading OR-Tools' abseil crashes the JVM (SIGSEGV in
+     * {@code absl::flags_internal::FlagRegistry::RegisterFlag}); in the other order both work (seen with OR-Tools
+     * 9.14 and Vosk 0.3.45; {@code CategoryContractTest} runs asr before optimization in one JVM).
+     */
+    private static void loadOrToolsFirst() {
+        try {
+            Class.forName("com.google.ortools.Loader").getMethod("loadNativeLibraries").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // OR-Tools absent or unloadable: nothing to protect
+        }
+    }
 
     /** The cached model folder (unpacked on first use). */
     public static Path modelDir() {
