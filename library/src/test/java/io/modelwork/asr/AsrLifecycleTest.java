@@ -109,6 +109,27 @@ class AsrLifecycleTest {
         }
     }
 
+    @Test void transcriptTsvWithSpeakersSplitsBySpeaker() throws Exception {
+        Path dir = Assets.data("asr/librivox");
+        String[] ids = {"0870", "0880", "0890", "0920", "0930"}, spk = {"ann", "ann", "bob", "bob", "cy"};
+        StringBuilder tsv = new StringBuilder("# id\tspeaker\ttext\n");
+        for (int i = 0; i < ids.length; i++)
+            tsv.append("sense_and_sensibility_01_austen_64kb-").append(ids[i]).append('\t').append(spk[i]).append("\tsome words\n");
+        Path file = Files.writeString(tmp.resolve("speakers.tsv"), tsv);
+        for (long seed = 1; seed <= 5; seed++) {
+            try (Session s = Session.create(tmp)) {
+                s.configure("seed=" + seed + " run_dir=" + tmp.resolve("run3-" + seed));
+                s.attachDataset("path=" + dir + " transcripts=" + file);
+                s.prepareData("");
+                StepReport sp = s.split("test_fraction=0.4");
+                assertEquals("speaker", sp.body().get("by").asText());
+                AsrState st = s.state(AsrState.class);
+                for (String a : st.train) for (String b : st.test)
+                    assertNotEquals(st.dataset.byId(a).speaker(), st.dataset.byId(b).speaker(), "one speaker in both sets");
+            }
+        }
+    }
+
     @Test void transcriptTsvWithMissingColumnNamesTheLine() throws Exception {
         Path tsv = tmp.resolve("t.tsv");
         Files.writeString(tsv, "jfk\tspk1\tand so my fellow americans\njfk2 only one column\n");
