@@ -178,7 +178,8 @@ public final class Recipe {
             if (a == null) a = Args.empty();
             if (s == Step.CONFIGURE && runDir != null) a = a.with("run_dir", runDir.toString());
             if (s == Step.CONFIGURE && steps.containsKey(Step.RESUME)) continue;
-            if (s == Step.RESUME && runDir != null && !a.has("run_dir") && !a.has("path")) a = a.with("run_dir", runDir.toString());
+            // a resumed run writes into its own new run directory (--out), never the checkpoint's
+            if (s == Step.RESUME && runDir != null && !a.has("out")) a = a.with("out", runDir.toString());
             if (steps.containsKey(Step.RESUME) && s.number() <= Step.FIT.number() && s != Step.RESUME && !steps.containsKey(s)) continue;
             if (s == Step.CLOSE) { session.close(); break; }
             out.add(session.run(s, a));

@@ -50,7 +50,9 @@ public final class Session implements AutoCloseable {
     public static final Options RESUME_OPTIONS = Options.of(
             Option.text("id", null, "checkpoint id under run_dir/checkpoints, e.g. after-fit-001"),
             Option.path("run_dir", "the run directory that holds checkpoints/"),
-            Option.path("path", "the checkpoint folder itself (instead of id + run_dir)"));
+            Option.path("path", "the checkpoint folder itself (instead of id + run_dir)"),
+            Option.path("out", "the resumed session's own new run directory (default: a fresh runs/run-<time>); "
+                    + "the checkpoint's run directory is never written"));
 
     private RunContext context;
     private Category<CategoryState> category;
@@ -253,7 +255,9 @@ public final class Session implements AutoCloseable {
     /**
      * Step 11 (resume): restores a checkpoint into this (fresh) session: the run context, the category's state (which
      * re-reads the dataset and checks it against the saved fingerprint), and the reports. Arguments: {@code id} (a
-     * checkpoint id under {@code run_dir/checkpoints}) and {@code run_dir}, or {@code path}.
+     * checkpoint id under {@code run_dir/checkpoints}) and {@code run_dir}, or {@code path}; {@code out}: the resumed
+     * session's own new run directory (default a fresh {@code run-<time>} under this session's runs root). The
+     * checkpoint's run directory is never written (an {@code out} inside it is refused).
      */
     public StepReport resume(Args a) {
         checkOpen(Step.RESUME);
@@ -300,6 +304,18 @@ public final class Session implements AutoCloseable {
         if (categoryName.isEmpty() && stepArgs.containsKey(Step.ATTACH_DATASET))
             throw new ModelworkException("The checkpoint is damaged: checkpoint.json names no category", dir.toString(),
                     "resume from another checkpoint");
+        // the resumed session writes into its own new run directory: never the checkpoint's (nor the one holding it)
+        Path original = Path.of(cargs.get("run_dir").toString()).toAbsolutePath().normalize();
+        Path holder = dir.toAbsolutePath().normalize().getParent() == null ? null
+                : dir.toAbsolutePath().normalize().getParent().getParent();
+        cargs.remove("run_dir");
+        if (a.has("out")) {
+            Path out = Path.of(a.getString("out", null)).toAbsolutePath().normalize();
+            if (out.startsWith(original) || (holder != null && out.startsWith(holder)))
+                throw new ModelworkException("resume would write into the run directory of the checkpoint (" + out + ")",
+                        "resume out", "give a new run directory (out=... or --out), or leave it out for a fresh runs/run-<time>");
+            cargs.put("run_dir", out.toString());
+        }
         context = RunContext.configure(Args.from(cargs), defaultRoot);
         try {
             if (!categoryName.isEmpty()) {
@@ -323,10 +339,18 @@ public final class Session implements AutoCloseable {
             String name = "reports/" + step.key() + ".json";
             if (v.has(name)) reports.put(step, new StepReport(step.key(), "(restored) " + step.key(), (ObjectNode) v.json(name)));
         }
+        // the restored reports go into the new run directory too, so that it is complete on its own
+        for (var e : reports.entrySet())
+            AtomicFiles.writeStringFast(context.runDir().resolve("reports").resolve(e.getKey().key() + ".json"),
+                    Json.write(e.getValue().toJson()));
         String id = st.path("id").asText(dirName);
         StepReport r = new StepReport("resume", "Resumed " + id);
         r.body().put("checkpoint_id", id);
         r.body().put("path", dir.toString());
+        r.body().put("run_dir", context.runDir().toString());
+        r.body().put("original_run_dir", original.toString());
+        r.note("this session writes into its own run directory " + context.runDir() + "; the checkpoint's run "
+                + "directory " + original + " is not modified");
         ArrayNode restored = r.body().putArray("steps");
         steps.forEach(s -> restored.add(s.key()));
         logStart(Step.RESUME, a);
