@@ -93,6 +93,9 @@ public final class ModelRegistry implements AutoCloseable {
     private final Path tmpDir;
     private final Duration lockTimeout;
     private final Connection conn;
+    private final AuditAnchor anchor;
+    /** The audit head written by the current write transaction (published to the anchor file before COMMIT). */
+    private String pendingHead;
 
     private ModelRegistry(Path home, Duration lockTimeout, Connection conn) {
         this.home = home;
@@ -101,6 +104,7 @@ public final class ModelRegistry implements AutoCloseable {
         this.tmpDir = home.resolve("artifacts").resolve("tmp");
         this.lockTimeout = lockTimeout;
         this.conn = conn;
+        this.anchor = new AuditAnchor(home);
     }
 
     // ------------------------------------------------------------------------------------------------ opening
@@ -141,6 +145,7 @@ public final class ModelRegistry implements AutoCloseable {
                     "choose a writable directory with --home, the system property modelwork.home or MODELWORK_HOME", e);
         }
         removeStaleTemporaryBlobs(h.resolve("artifacts").resolve("tmp"));
+        AuditAnchor.checkNotEmptied(h, db);
         if (Files.exists(db) && !Files.isRegularFile(db)) {
             throw new ModelworkException("the registry database path exists but is not a file", db.toString(),
                     "move it aside or choose another registry home");
@@ -871,6 +876,7 @@ public final class ModelRegistry implements AutoCloseable {
             ps.setString(1, seq + ":" + hash);
             ps.executeUpdate();
         }
+        pendingHead = seq + ":" + hash;
         return seq;
     }
 
@@ -955,6 +961,15 @@ public final class ModelRegistry implements AutoCloseable {
             if (!Objects.equals(head, recorded)) {
                 problems.add(new VerifyReport.Problem(0, "the audit chain ends at " + head + " but the registry recorded "
                         + recorded + " (rows were removed from the end, or added outside Modelwork)"));
+            }
+            String anchored = anchor.read();
+            if (anchored == null && head != null) {
+                problems.add(new VerifyReport.Problem(0, "the audit head file " + anchor.file() + " is missing (the "
+                        + "chain's newest row cannot be confirmed)"));
+            } else if (anchored != null && !anchored.equals(head)) {
+                problems.add(new VerifyReport.Problem(0, "the audit chain ends at " + head + " but " + anchor.file()
+                        + " records " + anchored + " (audit rows were removed from the end of the database, or the "
+                        + "database was replaced)"));
             }
             for (String trigger : List.of("audit_no_update", "audit_no_delete")) {
                 if (!triggerExists(trigger)) {
@@ -1045,6 +1060,17 @@ public final class ModelRegistry implements AutoCloseable {
                             + (users.isEmpty() ? "" : "; used by " + String.join(", ", users))));
                 }
             }
+            for (Path p : stored) {
+                String id = p.getParent().getFileName().toString() + p.getFileName();
+                if (!blobUsers.containsKey(id))
+                    problems.add(new VerifyReport.Problem(0, "artifact blob " + p + " is not referenced by any version "
+                            + "(left by an interrupted registration, or its version rows were lost)"));
+            }
+            try (Stream<Path> s = Files.list(tmpDir)) {
+                for (Path p : s.sorted().toList())
+                    problems.add(new VerifyReport.Problem(0, "leftover temporary file " + p + " (an interrupted "
+                            + "registration; delete it when no registration is running)"));
+            }
             return new VerifyReport(rows.size(), versions, blobs, problems);
         });
     }
@@ -1103,8 +1129,16 @@ public final class ModelRegistry implements AutoCloseable {
             throw translate(e, dbFile, lockTimeout, operation);
         }
         boolean committed = false;
+        pendingHead = null;
+        String previousAnchor = null;
+        boolean anchorWritten = false;
         try {
             T result = work.run();
+            if (pendingHead != null) {           // under the write lock: the anchor always names the newest row
+                previousAnchor = anchor.read();
+                anchor.write(pendingHead);
+                anchorWritten = true;
+            }
             try (Statement s = conn.createStatement()) {
                 s.execute("COMMIT");
             }
@@ -1116,6 +1150,8 @@ public final class ModelRegistry implements AutoCloseable {
             throw new ModelworkException("cannot " + operation + " (" + e + ")", home.toString(),
                     "check that the registry home is readable and writable", e);
         } finally {
+            pendingHead = null;
+            if (!committed && anchorWritten) anchor.restore(previousAnchor);
             if (!committed) {
                 try (Statement s = conn.createStatement()) {
                     s.execute("ROLLBACK");
@@ -1161,8 +1197,8 @@ public final class ModelRegistry implements AutoCloseable {
         return new ModelworkException("the registry database is corrupt or not an SQLite database (" + detail
                 + "); it was left untouched", db.toString(),
                 "move it aside together with any " + db.getFileName() + "-wal and -shm files (e.g. `mv " + db + " "
-                        + db + ".corrupt`) and restore it from a backup, or reopen to start an empty registry; the "
-                        + "artifacts under " + db.resolveSibling("artifacts") + " are content-addressed and are kept",
+                        + db + ".corrupt`) and restore it from a backup; to start over, move the whole registry home "
+                        + db.getParent() + " aside",
                 cause);
     }
 
@@ -1171,11 +1207,29 @@ public final class ModelRegistry implements AutoCloseable {
                 "run `modelwork registry list` to see the registered names, versions, stages and aliases");
     }
 
+    /** The longest model name or alias the registry accepts. */
+    public static final int MAX_NAME_LENGTH = 100;
+
     private static void checkName(String name, String what) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new ModelworkException("invalid " + what + " '" + name + "'", what,
-                    "use only letters, digits, '.', '_' and '-' (pattern [A-Za-z0-9._-]+)");
+        checkName(name, what, what);
+    }
+
+    private static void checkName(String name, String what, String where) {
+        if (name == null || name.isEmpty() || !NAME.matcher(name).matches() || name.chars().allMatch(c -> c == '.')) {
+            throw new ModelworkException("invalid " + what + " '" + name + "'", where,
+                    "use only letters, digits, '.', '_' and '-' (pattern [A-Za-z0-9._-]+, not only dots), at most "
+                            + MAX_NAME_LENGTH + " characters");
         }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new ModelworkException("invalid " + what + ": " + name.length() + " characters, at most "
+                    + MAX_NAME_LENGTH + " are allowed ('" + name.substring(0, 20) + "...')", where,
+                    "choose a shorter name (letters, digits, '.', '_', '-')");
+        }
+    }
+
+    /** Checks a model name as {@link #register} will ({@code where}: e.g. the recipe line). */
+    public static void checkModelName(String name, String where) {
+        checkName(name, "model name", where);
     }
 
     private static String checkActor(String actor) {

@@ -609,10 +609,11 @@ public final class Session implements AutoCloseable {
     }
 
     private void record(Step step, Args a, StepReport r, double seconds) {
+        r.body().put("seconds", seconds);
+        // the report is written first: a failed write (full disk) leaves the step not done, and no temporary file
+        AtomicFiles.writeStringFast(context.runDir().resolve("reports").resolve(step.key() + ".json"), Json.write(r.toJson()));
         done.put(step, a);
         reports.put(step, r);
-        r.body().put("seconds", seconds);
-        AtomicFiles.writeStringFast(context.runDir().resolve("reports").resolve(step.key() + ".json"), Json.write(r.toJson()));
         ObjectNode ev = Json.object();
         ev.put("step", step.key());
         ev.put("event", "end");
