@@ -100,7 +100,18 @@ public abstract class LegacyCategory implements Category<LegacyCategory.State> {
         @Override public void restore(StateReader in) throws IOException {
             // the workflow reads its own files; they were verified against the manifest already
             Path any = in.file("workflow/" + firstFile(in));
-            workflow.restoreState(any.getParent());
+            Path dir = any.getParent();
+            // the workflow reads files from the folder itself: every file there must be a verified manifest entry
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    String rel = "workflow/" + dir.relativize(f).toString().replace('\\', '/');
+                    if (!in.has(rel))
+                        throw new io.modelwork.core.ModelworkException("The checkpoint is damaged: state/" + rel
+                                + " is not listed in its manifest (added or replaced after the checkpoint was written); "
+                                + "it was not loaded", dir.toString(), "remove that file, or resume from another checkpoint");
+                }
+            }
+            workflow.restoreState(dir);
         }
 
         private static String firstFile(StateReader in) {

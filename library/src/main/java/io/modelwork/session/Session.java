@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.*;
 import io.modelwork.report.StepReport;
+import io.modelwork.shared.BestCheckpoint;
 import io.modelwork.shared.BundleWriter;
 import io.modelwork.shared.StateStore;
 import io.modelwork.spi.Categories;
@@ -42,7 +43,7 @@ import java.util.concurrent.*;
  * }</pre>
  */
 public final class Session implements AutoCloseable {
-    public static final String CHECKPOINT_FORMAT = "modelwork.checkpoint/2";
+    public static final String CHECKPOINT_FORMAT = BestCheckpoint.FORMAT;
 
     /** The keys of the session's own steps, declared once. */
     public static final Options SAVE_CHECKPOINT_OPTIONS = Options.of(
@@ -249,6 +250,21 @@ public final class Session implements AutoCloseable {
         return max;
     }
 
+    /** "resume from another checkpoint: a, b" naming the published ones next to {@code dir}, or saying there is none. */
+    static String otherCheckpoints(Path dir, Path except) {
+        Path root = dir.toAbsolutePath().getParent();
+        List<String> ids = new ArrayList<>();
+        if (root != null && Files.isDirectory(root)) {
+            try (var s = Files.list(root)) {
+                for (Path p : s.sorted().toList())
+                    if (!p.getFileName().toString().startsWith(".") && !p.equals(except == null ? null : except.toAbsolutePath())
+                            && Files.isRegularFile(p.resolve(BundleWriter.MANIFEST))) ids.add(p.getFileName().toString());
+            } catch (IOException ignored) { }
+        }
+        return ids.isEmpty() ? "resume from another checkpoint - there is none in " + root + ": run the steps again from attach_dataset"
+                : "resume from another checkpoint: " + String.join(", ", ids);
+    }
+
     /** SHA-256 of a file as lower-case hex. */
     public static String sha256(Path f) throws IOException { return AtomicFiles.sha256(f); }
 
@@ -272,14 +288,21 @@ public final class Session implements AutoCloseable {
             Path runDir = Path.of(a.requireString("run_dir", "give the run directory that holds checkpoints/"));
             dir = runDir.resolve("checkpoints").resolve(id);
         }
+        dir = BestCheckpoint.resolve(dir);
         if (!Files.isDirectory(dir))
-            throw new ModelworkException("No checkpoint at " + dir, "resume",
-                    "check id= and run_dir= (checkpoints live in run_dir/checkpoints/<id>)");
+            throw new ModelworkException("No checkpoint at " + dir, "resume", "check id= and run_dir= (checkpoints live "
+                    + "in run_dir/checkpoints/<id>); " + otherCheckpoints(dir, null));
         String dirName = dir.getFileName() == null ? "" : dir.getFileName().toString();
         if (dirName.startsWith(".") && dirName.contains(".partial"))
             throw new ModelworkException("This is the staging folder of an unfinished save_checkpoint, not a checkpoint",
                     dir.toString(), "resume from another checkpoint (published ones are listed in run_dir/checkpoints/)");
-        StateStore.Verified v = StateStore.open(dir, "checkpoint");
+        StateStore.Verified v;
+        try {
+            v = StateStore.open(dir, "checkpoint");
+        } catch (ModelworkException e) {
+            throw new ModelworkException(e.what(), e.where(), e.fix().replace("resume from another checkpoint (list run_dir/checkpoints/)",
+                    "resume from another checkpoint").replace("resume from another checkpoint", otherCheckpoints(dir, dir)), e);
+        }
         JsonNode st = v.json("checkpoint.json");
         if (!CHECKPOINT_FORMAT.equals(st.path("format").asText()))
             throw new ModelworkException("Unsupported checkpoint format '" + st.path("format").asText() + "'",
