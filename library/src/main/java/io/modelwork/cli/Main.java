@@ -114,7 +114,7 @@ public final class Main {
     }
 
     /** An unexpected failure: one line on the console, the trace in the run log (or a crash file). */
-    static void printCrash(Throwable e, PrintStream err, Path log) {
+    public static void printCrash(Throwable e, PrintStream err, Path log) {
         Path to = writeTrace(e, log);
         err.println("error: unexpected failure: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         err.println("  where: " + (to == null ? "(the trace could not be written)" : "the trace is in " + to));

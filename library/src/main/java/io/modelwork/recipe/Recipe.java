@@ -141,7 +141,7 @@ public final class Recipe {
                 steps.put(Step.ATTACH_DATASET, attach);
             }
         }
-        checkValues(steps, lines, argLines, source);
+        checkValues(steps, lines, argLines, source, category);
         return new Recipe(steps, source);
     }
 
@@ -182,14 +182,30 @@ public final class Recipe {
      * Value checks that need more than one key's declaration, done before any work: the model spec exists, the
      * register name is valid for the registry, split ratios sum to 1.
      */
-    private static void checkValues(Map<Step, Args> steps, Map<Step, Integer> lines, Map<String, Integer> argLines, String source) {
+    private static void checkValues(Map<Step, Args> steps, Map<Step, Integer> lines, Map<String, Integer> argLines, String source,
+                                    Category<?> category) {
         Args build = steps.get(Step.BUILD);
         if (build != null && build.has("spec")) {
-            String where = source + ":" + argLines.getOrDefault("build.spec", lines.get(Step.BUILD));
-            try {
-                Categories.forSpec(build.getString("spec", null));
-            } catch (ModelworkException e) {
-                throw new ModelworkException(e.what(), where + " (build.spec)", e.fix());
+            String where = source + ":" + argLines.getOrDefault("build.spec", lines.get(Step.BUILD)) + " (build.spec)";
+            String spec = build.getString("spec", null);
+            if (category instanceof LegacyCategory) {
+                // a family not yet on the category interface declares no specs: the tabular one uses the providers'
+                if (category.name().equals("tabular")) {
+                    Set<String> known = new TreeSet<>(Categories.specs().keySet());
+                    known.addAll(io.modelwork.spi.Providers.knownSpecs());
+                    String base = spec.replaceAll("^([a-z0-9_]+\\.[a-z0-9_]+)\\..*$", "$1");
+                    if (!known.contains(base)) {
+                        String close = Options.closest(spec, known);
+                        throw new ModelworkException("Unknown model spec '" + spec + "'", where,
+                                (close != null ? "did you mean '" + close + "'? " : "") + "use one of " + known);
+                    }
+                }
+            } else {
+                try {
+                    Categories.forSpec(spec);
+                } catch (ModelworkException e) {
+                    throw new ModelworkException(e.what(), where, e.fix());
+                }
             }
         }
         Args reg = steps.get(Step.REGISTER);
