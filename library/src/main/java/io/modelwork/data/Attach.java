@@ -188,7 +188,26 @@ public final class Attach {
             }
         for (String c : test.columnNames())
             if (!train.containsColumn(c)) train.addColumns(DoubleColumn.create(c, new double[train.rowCount()]));
-        test.reorderColumns(train.columnNames().toArray(new String[0]));
+        // libsvm feature columns f<index> in index order (an index only one file uses was appended at the end)
+        List<String> order = new ArrayList<>(train.columnNames());
+        List<String> features = order.stream().filter(n -> n.matches("f\\d+")).sorted(
+                Comparator.comparingLong(n -> Long.parseLong(n.substring(1)))).toList();
+        if (!features.isEmpty()) {
+            List<String> rest = order.stream().filter(n -> !n.matches("f\\d+")).toList();
+            order = new ArrayList<>(rest);
+            order.addAll(features);
+            reorder(train, order);
+        }
+        reorder(test, train.columnNames());
+    }
+
+    /** Puts the columns of {@code t} in {@code order}, in place (Tablesaw's reorderColumns returns a new table). */
+    private static void reorder(Table t, List<String> order) {
+        if (t.columnNames().equals(order)) return;
+        List<Column<?>> cols = new ArrayList<>();
+        for (String n : order) cols.add(t.column(n));
+        t.removeColumns(t.columnNames().toArray(new String[0]));
+        t.addColumns(cols.toArray(new Column<?>[0]));
     }
 
     static FieldType typeOf(Column<?> c) {

@@ -58,9 +58,12 @@ import java.util.stream.Stream;
  * <p>Guarantees:
  * <ul>
  *   <li>Every change (the version row, its stage, aliases) and its audit row are written in one transaction, so a
- *       registration is either fully recorded or not at all. Blobs are stored before that transaction by copy to a
- *       temporary file and an atomic rename; an interrupted registration can leave an unreferenced blob, never a
- *       half-written one or a version that points at missing content.</li>
+ *       registration is either fully recorded or not at all. Blobs are copied to temporary files before that
+ *       transaction and renamed into the store inside it; a failed registration removes the blobs it added (under the
+ *       lock), a killed one can leave an unreferenced blob or a temporary file (which {@link #verify()} reports),
+ *       never a half-written blob or a version that points at missing content.</li>
+ *   <li>The audit head is also kept outside the database ({@code audit.head}, see {@link AuditAnchor}); a used home
+ *       whose database was emptied or deleted is refused at open.</li>
  *   <li>Writes take the database write lock up front ({@code BEGIN IMMEDIATE}) and wait up to the lock timeout
  *       for it, so concurrent registrations from several processes serialise and get distinct, contiguous
  *       versions ({@code max(version) + 1} is read under the lock).</li>
@@ -332,11 +335,36 @@ public final class ModelRegistry implements AutoCloseable {
                 tagMap.put(k, v == null ? "" : v);
             });
         }
-        List<ModelVersion.Entry> manifest = storeBundle(name, bundleDir);
+        List<Staged> staged = new ArrayList<>();
+        List<Path> placed = new ArrayList<>();
+        try {
+            List<ModelVersion.Entry> manifest = storeBundle(name, bundleDir, staged);
+            return registerStaged(name, st, who, tagMap, manifest, staged, placed);
+        } finally {
+            for (Staged sb : staged) {
+                try { Files.deleteIfExists(sb.tmp()); } catch (IOException ignored) { }
+            }
+        }
+    }
+
+    /** A bundle file copied (and hashed) to a temporary blob, renamed into the store under the write lock. */
+    private record Staged(Path tmp, String sha256, long size) {}
+
+    private ModelVersion registerStaged(String name, Stage st, String who, TreeMap<String, String> tagMap,
+                                        List<ModelVersion.Entry> manifest, List<Staged> staged, List<Path> placed) {
         String contentId = contentId(manifest);
         String manifestJson = manifestJson(manifest);
         String tagsJson = compact(Json.MAPPER.valueToTree(tagMap));
-        return write("register " + name, () -> {
+        // blobs go into the store under the write lock, and the ones this registration added are removed again if it
+        // fails (still under the lock): a failed registration leaves no unreferenced blob for verify to report
+        return transaction("BEGIN IMMEDIATE", "register " + name, () -> {
+            for (Staged sb : staged) {
+                Path target = blobPath(sb.sha256());
+                if (Files.isRegularFile(target) && Files.size(target) == sb.size()) continue;  // content-addressed
+                Files.createDirectories(target.getParent());
+                AtomicFiles.move(sb.tmp(), target);
+                placed.add(target);
+            }
             int version;
             try (PreparedStatement ps = conn.prepareStatement("SELECT coalesce(max(version), 0) FROM versions WHERE name = ?")) {
                 ps.setString(1, name);
@@ -367,10 +395,14 @@ public final class ModelRegistry implements AutoCloseable {
             }
             if (st == Stage.PRODUCTION) archiveOtherProduction(name, version, who);
             return load(name, version).orElseThrow();
+        }, () -> {
+            for (Path p : placed) {
+                try { Files.deleteIfExists(p); } catch (IOException ignored) { }
+            }
         });
     }
 
-    private List<ModelVersion.Entry> storeBundle(String name, Path bundleDir) {
+    private List<ModelVersion.Entry> storeBundle(String name, Path bundleDir, List<Staged> staged) {
         if (bundleDir == null || !Files.isDirectory(bundleDir)) {
             throw new ModelworkException("the bundle to register is not a directory", String.valueOf(bundleDir),
                     "pass the directory that holds the exported model files");
@@ -390,8 +422,9 @@ public final class ModelRegistry implements AutoCloseable {
         for (Path f : files) {
             String rel = bundleDir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
             try {
-                Stored st = storeBlob(f);
-                out.add(new ModelVersion.Entry(rel, st.sha256, st.size));
+                Staged st = stageBlob(f);
+                staged.add(st);
+                out.add(new ModelVersion.Entry(rel, st.sha256(), st.size()));
             } catch (IOException e) {
                 throw new ModelworkException("cannot copy a bundle file into the artifact store (" + e + ")",
                         f.toString(), "check that the file is readable and that " + blobRoot + " is writable and has space", e);
@@ -401,11 +434,10 @@ public final class ModelRegistry implements AutoCloseable {
         return out;
     }
 
-    private record Stored(String sha256, long size) {}
-
-    /** Copies a file into the store: to a temporary file (hashing as it goes), forced to disk, then renamed. */
-    private Stored storeBlob(Path src) throws IOException {
+    /** Copies a file to a temporary blob (hashing as it goes), forced to disk; {@link #register} renames it into place. */
+    private Staged stageBlob(Path src) throws IOException {
         Path tmp = Files.createTempFile(tmpDir, "blob-", ".tmp");
+        boolean ok = false;
         try {
             MessageDigest md = sha256();
             long size = 0;
@@ -421,17 +453,10 @@ public final class ModelRegistry implements AutoCloseable {
                 }
                 out.force(true);
             }
-            String hash = HEX.formatHex(md.digest());
-            Path target = blobPath(hash);
-            if (Files.isRegularFile(target) && Files.size(target) == size) {
-                Files.deleteIfExists(tmp);   // already stored (content-addressed)
-            } else {
-                Files.createDirectories(target.getParent());
-                AtomicFiles.move(tmp, target);
-            }
-            return new Stored(hash, size);
+            ok = true;
+            return new Staged(tmp, HEX.formatHex(md.digest()), size);
         } finally {
-            Files.deleteIfExists(tmp);
+            if (!ok) Files.deleteIfExists(tmp);
         }
     }
 
@@ -1123,6 +1148,11 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private <T> T transaction(String begin, String operation, Work<T> work) {
+        return transaction(begin, operation, work, null);
+    }
+
+    /** {@code onRollback} runs when the work fails, before the rollback releases the lock. */
+    private synchronized <T> T transaction(String begin, String operation, Work<T> work, Runnable onRollback) {
         try (Statement s = conn.createStatement()) {
             s.execute(begin);
         } catch (SQLException e) {
@@ -1152,6 +1182,7 @@ public final class ModelRegistry implements AutoCloseable {
         } finally {
             pendingHead = null;
             if (!committed && anchorWritten) anchor.restore(previousAnchor);
+            if (!committed && onRollback != null) onRollback.run();
             if (!committed) {
                 try (Statement s = conn.createStatement()) {
                     s.execute("ROLLBACK");
@@ -1197,8 +1228,9 @@ public final class ModelRegistry implements AutoCloseable {
         return new ModelworkException("the registry database is corrupt or not an SQLite database (" + detail
                 + "); it was left untouched", db.toString(),
                 "move it aside together with any " + db.getFileName() + "-wal and -shm files (e.g. `mv " + db + " "
-                        + db + ".corrupt`) and restore it from a backup; to start over, move the whole registry home "
-                        + db.getParent() + " aside",
+                        + db + ".corrupt`) and restore it from a backup (the artifacts under "
+                        + db.resolveSibling("artifacts") + " are content-addressed and are kept); to start over, move the "
+                        + "whole registry home " + db.getParent() + " aside",
                 cause);
     }
 
