@@ -186,13 +186,14 @@ public final class Attach {
                 else throw new ModelworkException("The test file lacks column '" + c + "'", where,
                         "give the test file the same columns as the training file");
             }
+        boolean added = false;
         for (String c : test.columnNames())
-            if (!train.containsColumn(c)) train.addColumns(DoubleColumn.create(c, new double[train.rowCount()]));
-        // libsvm feature columns f<index> in index order (an index only one file uses was appended at the end)
+            if (!train.containsColumn(c)) { train.addColumns(DoubleColumn.create(c, new double[train.rowCount()])); added = true; }
+        // libsvm feature columns f<index> in index order (an index only the test file uses was appended at the end)
         List<String> order = new ArrayList<>(train.columnNames());
         List<String> features = order.stream().filter(n -> n.matches("f\\d+")).sorted(
                 Comparator.comparingLong(n -> Long.parseLong(n.substring(1)))).toList();
-        if (!features.isEmpty()) {
+        if (added && !features.isEmpty()) {
             List<String> rest = order.stream().filter(n -> !n.matches("f\\d+")).toList();
             order = new ArrayList<>(rest);
             order.addAll(features);
