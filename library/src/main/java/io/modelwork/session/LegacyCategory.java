@@ -128,13 +128,6 @@ public abstract class LegacyCategory implements Category<LegacyCategory.State> {
         public Tabular() { super("tabular", Set.of("regression", "classification", "ranking"), load("io.modelwork.tabular.TabularWorkflow$Factory")); }
     }
 
-    public static final class Forecasting extends LegacyCategory {
-        public Forecasting() { super("forecasting", Set.of("forecasting"), load("io.modelwork.forecast.workflow.ForecastWorkflow$Factory")); }
-    }
-
-    public static final class Optimization extends LegacyCategory {
-        public Optimization() { super("optimization", Set.of("optimization"), load("io.modelwork.optimization.OptimizationWorkflow$Factory")); }
-    }
 
     private static Workflow.Factory load(String cls) {
         try {
