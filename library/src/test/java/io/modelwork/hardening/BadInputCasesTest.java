@@ -84,6 +84,8 @@ class BadInputCasesTest {
             c("jdbc.missing_sqlite_file_creates_nothing", BadInputCasesTest::jdbcMissing, "does not exist", "no file was created", "and none was created"),
             c("recipe.threads_0", t -> parse(recipe("").replace("threads: 2", "threads: 0")), "threads", "r.yaml:3", "1..4096"),
             c("recipe.timeout_s_negative", t -> parse(recipe("").replace("threads: 2", "timeout_s: -3")), "timeout_s", "r.yaml:3", "≥ 0"),
+            c("recipe.threads_overflow", t -> parse(recipe("").replace("threads: 2", "threads: 99999999999")), "threads", "r.yaml:3"),
+            c("recipe.backtest_windows_0", t -> parse(forecastRecipe("backtest:\n  windows: 0\n")), "windows", "out of range", "r.yaml:8", "≥ 1"),
             c("recipe.seed_not_a_number", t -> parse(recipe("").replace("seed: 1", "seed: 99999999999999999999")), "seed", "r.yaml:2"),
             c("pipeline.prints_data_warnings", BadInputCasesTest::pipelineWarnings, "! column 'k' is constant", "exit 0"),
             // ------------------------------------------------------------ 7–8 crashes
@@ -107,6 +109,8 @@ class BadInputCasesTest {
             c("recipe.missing_test_path", t -> parse(recipe("").replace("  target: species\n", "  target: species\n  test_path: nope.csv\n")),
                     "test data file does not exist", "r.yaml:7", "test_path"),
             c("recipe.unknown_spec", t -> parse(recipe("build:\n  spec: classification.lightgbn\n")), "Unknown model spec", "r.yaml:11", "did you mean 'classification.lightgbm'"),
+            c("recipe.unknown_forecasting_spec", t -> parse(forecastRecipe("build:\n  spec: forecasting.autoarimx\n")),
+                    "Unknown model spec", "r.yaml:8", "did you mean 'forecasting.autoarima'"),
             c("recipe.bad_register_name_characters", t -> parse(recipe("register:\n  name: my model/v1\n")), "invalid model name", "r.yaml:11"),
             c("recipe.register_name_too_long", t -> parse(recipe("register:\n  name: " + "m".repeat(101) + "\n")), "at most 100", "r.yaml:11"),
             c("recipe.split_ratios_do_not_sum_to_1", t -> parse(recipe("split:\n  ratios: [0.7, 0.2, 0.2]\n")), "sum to 1", "r.yaml:11", "split.ratios"),
@@ -189,6 +193,11 @@ class BadInputCasesTest {
         return "configure:\n  seed: 1\n  threads: 2\n"
                 + "attach_dataset:\n  path: " + IRIS + "\n  target: species\n"
                 + "fit:\n  rounds: 20\n  early_stopping: 5\n" + extra;
+    }
+
+    static String forecastRecipe(String extra) {
+        return "configure:\n  seed: 1\nattach_dataset:\n  path: " + Assets.data("forecasting/R_AirPassengers.csv")
+                + "\n  value: value\n  time: time\n" + extra;
     }
 
     static String parse(String text) {
