@@ -248,6 +248,32 @@ public final class ModelRegistry implements AutoCloseable {
                 return null;
             });
         }
+        adoptAnchor();
+    }
+
+    /**
+     * A registry written before the audit head was kept outside the database gets its {@code audit.head} once (marked
+     * in meta as {@code audit_anchor}); afterwards a missing file is a problem that {@link #verify()} reports.
+     */
+    private void adoptAnchor() throws SQLException {
+        try {
+            if (anchor.read() != null) return;
+        } catch (IOException e) {
+            return;
+        }
+        try {
+            if (metaValue("audit_anchor") != null) return;   // already adopted: a missing file is for verify to report
+            write("anchor the audit head", () -> {
+                if (metaValue("audit_anchor") != null) return null;
+                try (PreparedStatement ps = conn.prepareStatement("INSERT INTO meta(key, value) VALUES ('audit_anchor', '1')")) {
+                    ps.executeUpdate();
+                }
+                pendingHead = metaValue("audit_head");   // null for a new registry: the first audit row writes the file
+                return null;
+            });
+        } catch (ModelworkException e) {
+            // a read-only registry can still be read; verify reports the missing head file
+        }
     }
 
     private int readUserVersion() throws SQLException {

@@ -62,6 +62,8 @@ class BadInputCasesTest {
             c("registry.verify_unreferenced_blob", BadInputCasesTest::registryOrphanBlob, "FAILED", "not referenced by any version"),
             c("registry.verify_tmp_leftover", BadInputCasesTest::registryTmpLeftover, "FAILED", "leftover temporary file"),
             c("registry.newest_audit_row_deleted_and_head_rewritten", BadInputCasesTest::registryTailDeleted, "FAILED", "audit.head", "records 2:"),
+            c("registry.audit_head_file_deleted", t -> { Path h = registryWithOneVersion(t); Files.delete(h.resolve("audit.head")); return verify(h); },
+                    "FAILED", "audit.head", "is missing"),
             // ------------------------------------------------------------ 3–6 silently wrong
             c("libsvm.unsorted_indices_read_correctly", BadInputCasesTest::libsvmUnsorted, "f1=[7.0, 2.0]", "f3=[5.0, 0.0]"),
             c("libsvm.negative_index", t -> libsvm(t, "1 1:1 2:2\n0 -4:1\n"), "Bad libsvm index -4", ".libsvm:2", "start at 1"),
