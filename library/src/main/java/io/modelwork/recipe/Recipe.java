@@ -286,7 +286,11 @@ public final class Recipe {
             if (s == Step.CONFIGURE && runDir != null) a = a.with("run_dir", runDir.toString());
             if (s == Step.CONFIGURE && steps.containsKey(Step.RESUME)) continue;
             // a resumed run writes into its own new run directory (--out), never the checkpoint's
-            if (s == Step.RESUME && runDir != null && !a.has("out")) a = a.with("out", runDir.toString());
+            if (s == Step.RESUME && !a.has("out")) {
+                Args conf = steps.get(Step.CONFIGURE);
+                if (runDir != null) a = a.with("out", runDir.toString());
+                else if (conf != null && conf.has("run_dir")) a = a.with("out", conf.getString("run_dir", null));
+            }
             if (steps.containsKey(Step.RESUME) && s.number() <= Step.FIT.number() && s != Step.RESUME && !steps.containsKey(s)) continue;
             if (s == Step.CLOSE) { session.close(); break; }
             out.add(session.run(s, a));

@@ -318,9 +318,20 @@ public final class Session implements AutoCloseable {
         List<Step> steps = new ArrayList<>();
         Map<Step, Args> stepArgs = new LinkedHashMap<>();
         for (JsonNode s : v.require(st, "steps", "checkpoint.json")) {
-            Step step = Step.of(v.require(s, "step", "checkpoint.json").asText());
+            String stepName = v.require(s, "step", "checkpoint.json").asText();
+            Step step;
+            try {
+                step = Step.of(stepName);
+            } catch (ModelworkException e) {
+                throw new ModelworkException("The checkpoint is damaged: checkpoint.json names an unknown step '" + stepName + "'",
+                        dir.toString(), otherCheckpoints(dir, dir));
+            }
             steps.add(step);
-            @SuppressWarnings("unchecked") Map<String, Object> m = Json.MAPPER.convertValue(s.get("args"), Map.class);
+            JsonNode argsNode = v.require(s, "args", "checkpoint.json");
+            if (!argsNode.isObject())
+                throw new ModelworkException("The checkpoint is damaged: checkpoint.json has step '" + step.key()
+                        + "' with arguments that are not an object", dir.toString(), otherCheckpoints(dir, dir));
+            @SuppressWarnings("unchecked") Map<String, Object> m = Json.MAPPER.convertValue(argsNode, Map.class);
             stepArgs.put(step, Args.from(m));
         }
         String categoryName = st.path("category").asText("");

@@ -99,6 +99,8 @@ class BadInputCasesTest {
             c("cli.bad_inputs_print_no_trace", BadInputCasesTest::cliBadInputs, "5 bad inputs", "no stack frame"),
             c("checkpoint.json_missing_a_key", t -> checkpointEdit(t, st -> st.remove("steps")), "checkpoint.json has no 'steps'"),
             c("checkpoint.json_context_missing_seed", t -> checkpointEdit(t, st -> ((ObjectNode) st.get("context")).remove("seed")), "has no 'seed'"),
+            c("checkpoint.json_step_without_args", t -> checkpointEdit(t, st -> ((ObjectNode) st.get("steps").get(1)).remove("args")), "has no 'args'"),
+            c("checkpoint.json_unknown_step", t -> checkpointEdit(t, st -> ((ObjectNode) st.get("steps").get(1)).put("step", "fitt")), "unknown step 'fitt'"),
             c("checkpoint.manifest_malformed_entry", BadInputCasesTest::manifestMalformed, "malformed at entry 1", "artifact_manifest.json"),
             c("checkpoint.manifest_not_json", BadInputCasesTest::manifestNotJson, "artifact_manifest.json is not valid JSON"),
             c("checkpoint.unlisted_model_file_not_loaded", BadInputCasesTest::unlistedFile, "not listed in its manifest", "it was not loaded"),
