@@ -267,6 +267,96 @@ FORECASTING = notebook(
         ("15 · close", "Release the session's resources.", "%close"),
     ])
 
+
+def asr_notebook():
+    """notebooks/asr.ipynb: speech recognition with Vosk on the LibriVox utterances and jfk.wav."""
+    return notebook(
+        "Speech recognition: Vosk on LibriVox, scored by WER/CER",
+        "Vosk (Kaldi) English recogniser; the model comes from a Maven artifact into the asset cache (SHA-256 "
+        "checked). Audio is decoded by FFmpeg and resampled to 16 kHz; Silero VAD splits long audio at pauses. "
+        "WER and CER are jiwer's definitions. Whisper (`spec=asr.whisper`) needs your own ONNX export.",
+        [
+            ("1 · configure", "Seed (the split) and threads.", "%configure seed=7 threads=2"),
+            ("2 · attach_dataset", "Five LibriVox utterances with their Sphinx `transcription` file; the report "
+             "profiles every file (rate, channels, duration, level, clipping) with an audio player each.",
+             'session().attachDataset(Args.of("path", Assets.data("asr/librivox").toString()))'),
+            ("3 · prepare_data", "16 kHz mono by FFmpeg; clips longer than `seg_len` seconds are split at pauses "
+             "by Silero VAD v5.", "%prepare vad=auto seg_len=30"),
+            ("4 · split", "Training utterances serve calibrate; test utterances are scored.", "%split test_fraction=0.4"),
+            ("5 · build", "The Vosk recogniser with word times and confidences.", "%build spec=asr.vosk"),
+            ("6 · fit", "No acoustic training: fit transcribes the training set once and caches it.", "%fit"),
+            ("7 · evaluate", "WER and CER over all five utterances, per-utterance substitutions/deletions/"
+             "insertions, alignments with the errors in capitals, the worst utterances with audio players. "
+             "Pocketsphinx reaches WER 0.366 here.", "%evaluate on=all normalize=basic"),
+            ("8 · tune", "Nothing to tune in a pretrained recogniser yet: the report says so.", "%tune"),
+            ("9 · backtest", "Utterances have no time order.", "%backtest"),
+            ("10 · calibrate", "The word-confidence threshold that keeps 95% correct words, to `thresholds.json`.",
+             "%calibrate target_precision=0.95"),
+            ("11 · save_checkpoint", "Save the session (split, cached transcripts, threshold).",
+             'StepReport ck = session().saveCheckpoint(Args.of("tag", "calibrated"));\n'
+             'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
+             'ck'),
+            ("11 · resume", "A fresh session continues from the checkpoint; the recogniser is loaded again on use.",
+             'String runDir = session().context().runDir().toString();\n'
+             'Magics.close("");\n'
+             'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+            ("12 · export", "Pipeline configuration, model reference (name, version, SHA-256), VAD settings, "
+             "signature and thresholds.", "%export"),
+            ("13 · register", "Register the pipeline.", "%register name=librivox-vosk stage=staging"),
+            ("14 · artifacts", "The artifact map.", "%artifacts"),
+            ("15 · close", "Close the recogniser and the VAD session.", "%close"),
+        ])
+
+
+def anomaly_notebook():
+    """notebooks/anomaly.ipynb: PatchCore on the shared magnetic-tile set (owned by the vision helper)."""
+    return notebook(
+        "Anomaly detection: PatchCore on magnetic tiles",
+        "PatchCore as anomalib implements it (memory bank of backbone patch features, greedy k-center coreset, "
+        "nearest-neighbour distance, re-weighted image score, Gaussian-blurred anomaly map) on ONNX Runtime, with "
+        "the int8 MobileNetV2 feature backbone of `shared/models`. Normal images train; the test folder's classes "
+        "(good, blowhole, break) are split between validation and test. The 5-NN thumbnail baseline reaches image "
+        "AUROC 0.827 on this data.",
+        [
+            ("1 · configure", "Seed and threads first: the coreset's random start derives from the seed.",
+             "%configure seed=42 threads=2"),
+            ("2 · attach_dataset", "Attach the MVTec-layout folder; the report shows the images per class, sizes, "
+             "channels and bit depths, and names any unreadable file, wrong-size mask or duplicate.",
+             'session().attachDataset(Args.of("path", Assets.data("anomaly/magnetic-tile").toString()))'),
+            ("3 · prepare_data", "Resize to the backbone's 224×224 input and normalise with ImageNet statistics; "
+             "the preprocessing is frozen and exported beside the model.", "%prepare resize=224"),
+            ("4 · split", "All train/good images train; the test classes are split half into validation (for "
+             "calibrate and tune) and half into test, stratified by class.", "%split validation=0.5"),
+            ("5 · build", "PatchCore on the stride-8 and stride-16 feature maps. anomalib's coreset ratio is 0.1; "
+             "0.01 keeps this notebook fast on two cores and loses little here.",
+             "%build spec=anomaly.patchcore coreset_ratio=0.01 k=9"),
+            ("6 · fit", "Extract the patch features of the 400 normal images and select the memory bank; "
+             "progress shows the ETA of the coreset.", "%fit"),
+            ("7 · evaluate", "Image AUROC, pixel AUROC, AUPRO (to 30% FPR), recall at 1% and 5% FPR, the per-class "
+             "table, the ROC and PRO curves, and the worst false positives and negatives with heat maps.",
+             "%evaluate gallery=3"),
+            ("8 · tune", "Try smaller coresets and other k on validation (no refit: a smaller coreset is a prefix "
+             "of the fitted one); applied only when it beats the current model.", "%tune budget=4 k=1,9"),
+            ("9 · backtest", "Replay the test images in file-name order: FPR and recall per window and the PSI "
+             "drift of the scores.", "%backtest windows=4"),
+            ("10 · calibrate", "The image threshold that keeps the false-positive rate on validation normals at "
+             "5%, and the pixel threshold for masks, written to thresholds.json.", "%calibrate target_fpr=0.05"),
+            ("11 · save_checkpoint", "Save the memory bank, preprocessing and thresholds.",
+             'StepReport ck = session().saveCheckpoint(Args.of("tag", "fitted"));\n'
+             'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
+             'ck'),
+            ("11 · resume", "A fresh session resumes from the checkpoint.",
+             'String runDir = session().context().runDir().toString();\n'
+             'Magics.close("");\n'
+             'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+            ("12 · export", "One ONNX graph image → (score, anomaly map) with the memory bank inside, checked "
+             "against the Java scorer to 1e-4 before the bundle is published.", "%export"),
+            ("13 · register", "Register the bundle.", "%register name=magnetic-tile-patchcore stage=staging"),
+            ("14 · artifacts", "The standard artifact map.", "%artifacts"),
+            ("15 · close", "Release the ONNX sessions.", "%close"),
+        ])
+
+
 if __name__ == "__main__":
     out = os.path.join(ROOT, "notebooks")
     os.makedirs(out, exist_ok=True)
@@ -275,4 +365,6 @@ if __name__ == "__main__":
     nbformat.write(RANKING, os.path.join(out, "ranking.ipynb"))
     nbformat.write(OPTIMIZATION, os.path.join(out, "optimization.ipynb"))
     nbformat.write(FORECASTING, os.path.join(out, "forecasting.ipynb"))
+    nbformat.write(asr_notebook(), os.path.join(out, "asr.ipynb"))
+    nbformat.write(anomaly_notebook(), os.path.join(out, "anomaly.ipynb"))
     print("wrote", out)

@@ -16,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "../../../.."))
 RUN = os.path.join(ROOT, "kernel-extensions/src/main/scripts/run.sh")
 KERNEL = os.environ.get("MODELWORK_KERNEL_NAME")
-NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting"]
+NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr"]
 
 
 def outputs(nb):

@@ -7,7 +7,7 @@ import io.modelwork.session.Session;
 import io.modelwork.recipe.Recipe;
 import io.modelwork.registry.RegistryCli;
 import io.modelwork.report.StepReport;
-import io.modelwork.spi.Providers;
+import io.modelwork.spi.Categories;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,15 +34,16 @@ public final class Main {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            out.println("usage: modelwork pipeline RECIPE --out DIR | registry ... | specs");
+            out.println("usage: modelwork pipeline RECIPE --out DIR | registry ... | metrics KIND ... | specs");
             return args.length == 0 ? 2 : 0;
         }
         try {
             switch (args[0]) {
                 case "pipeline": return pipeline(Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "registry": return RegistryCli.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+                case "metrics": return metrics(Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "specs":
-                    Providers.all().forEach((s, p) -> out.println(p.describe(s)));
+                    Categories.specs().forEach((s, d) -> out.println(d.isEmpty() || d.equals(s) ? s : s + ": " + d));
                     return 0;
                 default:
                     err.println("unknown command '" + args[0] + "'; try --help");
@@ -54,6 +55,25 @@ public final class Main {
         } catch (RuntimeException | Error e) {
             printCrash(e, err, null);
             return 1;
+        }
+    }
+
+    /** {@code metrics <kind> ...}: scoring commands for outputs made anywhere (one JSON object on stdout). */
+    static int metrics(String[] args, PrintStream out, PrintStream err) {
+        String usage = "usage: modelwork metrics wer --ref REF.tsv --hyp HYP.tsv [--normalize none|lower|basic] | metrics mot --gt GT.txt --pred PRED.txt | metrics der --ref REF.rttm --hyp HYP.rttm"
+                + " [--uem UEM] [--collar 0.5] [--skip-overlap]";
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            out.println(usage);
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "wer": return MetricsCli.run(args, out, err);
+            case "mot": return io.modelwork.tracking.metrics.MotCli.run(rest, out, err);
+            case "der": return io.modelwork.speaker.metrics.DerCli.run(rest, out, err);
+            default:
+                err.println("unknown metrics kind '" + args[0] + "'; " + usage);
+                return 2;
         }
     }
 

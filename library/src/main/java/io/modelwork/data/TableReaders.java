@@ -356,6 +356,16 @@ public final class TableReaders {
     public static final int DEFAULT_MAX_COLUMNS = 1_000_000;
 
     /**
+     * The reader keys of attach_dataset that {@link Settings#of} reads, declared once for every category that reads
+     * files through these readers: {@code ATTACH.plus(TableReaders.OPTIONS)}.
+     */
+    public static final io.modelwork.core.Options OPTIONS = io.modelwork.core.Options.of(
+            io.modelwork.core.Option.text("encoding", "utf-8", "text encoding of the file (utf-8, latin-1, windows-1252, ...); "
+                    + "bytes not valid in it are an error naming the line"),
+            io.modelwork.core.Option.integer("max_columns", DEFAULT_MAX_COLUMNS, 1, Integer.MAX_VALUE,
+                    "libsvm: the highest feature index accepted (a larger one is an error, not a hang)"));
+
+    /**
      * How files are read: the highest column count a libsvm file may ask for ({@code max_columns}, default
      * {@value #DEFAULT_MAX_COLUMNS}), and the text encoding ({@code encoding}, default UTF-8; a file that is not
      * valid in it is refused with the line of the first bad byte).

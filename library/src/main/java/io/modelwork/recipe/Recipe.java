@@ -3,7 +3,6 @@ package io.modelwork.recipe;
 import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.core.Options;
-import io.modelwork.session.LegacyCategory;
 import io.modelwork.session.Session;
 import io.modelwork.spi.Categories;
 import io.modelwork.spi.Category;
@@ -108,9 +107,13 @@ public final class Recipe {
                     if (opts != null && !opts.has(ak))
                         throw new ModelworkException("Unknown key '" + ak + "' in step " + step.key(), where,
                                 opts.unknown(step, ak, where).fix());
-                    if (opts != null) opts.get(ak).check(args.get(ak), source + ":" + line(at.getValueNode()) + " (" + step.key() + "." + ak + ")");
-                    if (category instanceof LegacyCategory lc)
-                        lc.checkRecipeValue(step, ak, args.get(ak), source + ":" + line(at.getValueNode()));
+                    if (opts != null) {
+                        try {
+                            opts.get(ak).check(args.get(ak), source + ":" + line(at.getValueNode()));
+                        } catch (ModelworkException e) {
+                            throw new ModelworkException(e.what() + " (" + step.key() + "." + ak + ")", e.where(), e.fix());
+                        }
+                    }
                 }
             }
         }
@@ -188,24 +191,10 @@ public final class Recipe {
         if (build != null && build.has("spec")) {
             String where = source + ":" + argLines.getOrDefault("build.spec", lines.get(Step.BUILD)) + " (build.spec)";
             String spec = build.getString("spec", null);
-            if (category instanceof LegacyCategory) {
-                // a family not yet on the category interface declares no specs: the tabular one uses the providers'
-                if (category.name().equals("tabular")) {
-                    Set<String> known = new TreeSet<>(Categories.specs().keySet());
-                    known.addAll(io.modelwork.spi.Providers.knownSpecs());
-                    String base = spec.replaceAll("^([a-z0-9_]+\\.[a-z0-9_]+)\\..*$", "$1");
-                    if (!known.contains(base)) {
-                        String close = Options.closest(spec, known);
-                        throw new ModelworkException("Unknown model spec '" + spec + "'", where,
-                                (close != null ? "did you mean '" + close + "'? " : "") + "use one of " + known);
-                    }
-                }
-            } else {
-                try {
-                    Categories.forSpec(spec);
-                } catch (ModelworkException e) {
-                    throw new ModelworkException(e.what(), where, e.fix());
-                }
+            try {
+                Categories.forSpec(spec);
+            } catch (ModelworkException e) {
+                throw new ModelworkException(e.what(), where, e.fix());
             }
         }
         Args reg = steps.get(Step.REGISTER);
@@ -250,7 +239,6 @@ public final class Recipe {
         Options own = Session.ownOptions(step);
         if (own != null) return own;
         if (category == null) return null;
-        if (category instanceof LegacyCategory lc) return lc.recipeOptions(step);
         return category.options(step, spec);
     }
 

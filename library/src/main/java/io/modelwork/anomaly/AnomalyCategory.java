@@ -1,0 +1,119 @@
+package io.modelwork.anomaly;
+
+import io.modelwork.core.Args;
+import io.modelwork.core.Option;
+import io.modelwork.core.Options;
+import io.modelwork.core.Step;
+import io.modelwork.shared.ArtifactsHandler;
+import io.modelwork.shared.RegisterHandler;
+import io.modelwork.spi.Category;
+import io.modelwork.spi.StepContext;
+import io.modelwork.spi.StepHandler;
+import io.modelwork.vision.ImageDataset;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Unsupervised visual anomaly detection: {@code anomaly.patchcore} (PatchCore as anomalib implements it) on image
+ * datasets in MVTec layout, plain folders or CSV manifests. Recognises an MVTec-layout folder by itself; a folder or
+ * manifest with {@code task=anomaly}.
+ */
+public final class AnomalyCategory implements Category<AnomalyState> {
+    static final Options ATTACH = Options.of(
+            Option.path("path", "MVTec-layout folder (train/good, test/<class>, ground_truth), image folder or CSV manifest path,label[,mask]"),
+            Option.choice("format", "auto", List.of("auto", "mvtec", "folder", "csv"), "dataset layout"),
+            Option.bool("strict", false, "unreadable images are an error (default: named in the report and left out)"),
+            Option.text("task", null, "anomaly (needed for a plain folder or a CSV manifest)"));
+    static final Options PREPARE = Options.of(
+            Option.integer("resize", 224, 8, 4096, "resize images to resize×resize (bilinear); must match the backbone input"),
+            Option.integer("crop", 0, 0, 4096, "centre crop after resize (0 = none)"),
+            Option.bool("flips", false, "add each training image's left–right mirror to the memory bank"));
+    static final Options SPLIT = Options.of(
+            Option.number("validation", 0.5, 0.0, 0.95, "fraction of the test images (stratified by class) used for calibrate/tune; 0 = all test"),
+            Option.number("test_normals", 0.2, 0.0, 0.9, "for layouts without train/test: fraction of the normal images held out for testing"));
+    static final Options BUILD = Options.of(
+            Option.text("spec", "anomaly.patchcore", "model spec"),
+            Option.text("backbone", AnomalyModel.DEFAULT_BACKBONE, "ONNX backbone: an asset name (SHA-256 pinned) or the path of your own model"),
+            Option.list("layers", AnomalyModel.DEFAULT_LAYERS, "backbone outputs used as features, finest map first"),
+            Option.text("input", null, "backbone input name (default: its first input)"),
+            Option.number("coreset_ratio", 0.1, 1e-6, 1.0, "fraction of training patches kept in the memory bank"),
+            Option.integer("k", 9, 1, 1000, "bank neighbours of the image-score re-weighting (1 = max patch distance)"),
+            Option.integer("batch", 16, 1, 4096, "images per backbone run"));
+    static final Options EVALUATE = Options.of(Option.integer("gallery", 4, 0, 100, "worst false positives and false negatives shown"));
+    static final Options TUNE = Options.of(
+            Option.integer("budget", 6, 1, 100, "trials (the current model is trial 0)"),
+            Option.list("k", "1,3,9", "k values tried"),
+            Option.numbers("coreset_ratio", null, 1e-6, 1.0, "ratios tried, up to the fitted one (default: fitted, /2, /4)"));
+    static final Options BACKTEST = Options.of(
+            Option.integer("windows", 4, 1, 1000, "replay windows"),
+            Option.choice("order", "name", List.of("name", "mtime"), "production order: file name or modification time"));
+    static final Options CALIBRATE = Options.of(
+            Option.number("target_fpr", AnomalyEvaluate.DEFAULT_FPR, 0.0, 0.999, "largest false-positive rate on validation normals"));
+    static final Options EXPORT = Options.of(
+            Option.path("target", "bundle folder (default <run_dir>/export)"),
+            Option.integer("parity", 8, 0, 10000, "test images on which ONNX Runtime must match the Java scorer to 1e-4"));
+
+    @Override public String name() { return "anomaly"; }
+
+    @Override public String description() { return "unsupervised visual anomaly detection (PatchCore on ONNX Runtime)"; }
+
+    @Override public Set<String> tasks() { return Set.of("anomaly", "anomaly_detection"); }
+
+    @Override public Map<String, String> specs() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("anomaly.patchcore", "PatchCore (anomalib): memory bank of backbone patch features, k-center coreset, NN distance; ONNX export");
+        return m;
+    }
+
+    @Override public int recognise(Args a) {
+        String p = a.getString("path", null);
+        if (p == null) return 0;
+        String kind = ImageDataset.detect(Path.of(p));
+        if ("mvtec".equals(kind)) return RECOGNISED;
+        return "folder".equals(kind) ? RECOGNISED / 2 : 0;
+    }
+
+    @Override public AnomalyState newState(StepContext ctx) {
+        AnomalyState s = new AnomalyState();
+        s.threads = ctx.run().threads();
+        return s;
+    }
+
+    @Override public Options options(Step step) {
+        return switch (step) {
+            case ATTACH_DATASET -> ATTACH;
+            case PREPARE_DATA -> PREPARE;
+            case SPLIT -> SPLIT;
+            case BUILD -> BUILD;
+            case EVALUATE -> EVALUATE;
+            case TUNE -> TUNE;
+            case BACKTEST -> BACKTEST;
+            case CALIBRATE -> CALIBRATE;
+            case EXPORT -> EXPORT;
+            case REGISTER -> RegisterHandler.OPTIONS;
+            default -> Options.none();
+        };
+    }
+
+    @Override public StepHandler<AnomalyState> handler(Step step) {
+        return switch (step) {
+            case ATTACH_DATASET -> AnomalyData::attach;
+            case PREPARE_DATA -> AnomalyData::prepare;
+            case SPLIT -> AnomalyData::split;
+            case BUILD -> AnomalyModel::build;
+            case FIT -> AnomalyModel::fit;
+            case EVALUATE -> AnomalyEvaluate::evaluate;
+            case TUNE -> AnomalyTune::tune;
+            case BACKTEST -> AnomalyTune::backtest;
+            case CALIBRATE -> AnomalyEvaluate::calibrate;
+            case EXPORT -> AnomalyExport::export;
+            case REGISTER -> new RegisterHandler<>();
+            case ARTIFACTS -> new ArtifactsHandler<>();
+            default -> null;
+        };
+    }
+}
