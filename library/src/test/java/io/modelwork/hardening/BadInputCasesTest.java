@@ -103,7 +103,7 @@ class BadInputCasesTest {
             c("checkpoint.json_unknown_step", t -> checkpointEdit(t, st -> ((ObjectNode) st.get("steps").get(1)).put("step", "fitt")), "unknown step 'fitt'"),
             c("checkpoint.manifest_malformed_entry", BadInputCasesTest::manifestMalformed, "malformed at entry 1", "artifact_manifest.json"),
             c("checkpoint.manifest_not_json", BadInputCasesTest::manifestNotJson, "artifact_manifest.json is not valid JSON"),
-            c("checkpoint.unlisted_model_file_not_loaded", BadInputCasesTest::unlistedFile, "not listed in its manifest", "it was not loaded"),
+            c("checkpoint.unlisted_model_file_not_loaded", BadInputCasesTest::unlistedFile, "not listed in its manifest"),
             c("checkpoint.fit_best_missing_says_there_is_none", BadInputCasesTest::fitBestMissing, "No checkpoint", "there is none"),
             // ------------------------------------------------------------ 9–10 unclear errors
             c("csv.ragged_row_names_the_line", t -> attach(csv(t, "a,b,y\n1,2,3\n4,5,6,7\n8,9,1\n"), "y"), "line 3", "4 fields but the header has 3", ".csv:3"),
@@ -554,10 +554,18 @@ class BadInputCasesTest {
         return resumeCopy(tmp, run);
     }
 
+    /** The model file's manifest entry removed and the file edited: it must not be loaded unchecked (no native abort). */
     static String unlistedFile(Path tmp) throws IOException {
         Path run = copyOfFitted(tmp);
-        Path wf = run.resolve("checkpoints").resolve(fittedId).resolve("state/workflow");
-        Files.writeString(wf.resolve("model.best.txt"), "tree\n[LightGBM] garbage");
+        Path ck = run.resolve("checkpoints").resolve(fittedId);
+        ObjectNode m = (ObjectNode) Json.MAPPER.readTree(ck.resolve(BundleWriter.MANIFEST).toFile());
+        var files = (com.fasterxml.jackson.databind.node.ArrayNode) m.get("files");
+        String model = null;
+        for (int i = 0; i < files.size(); i++)
+            if (files.get(i).get("path").asText().matches("state/(.*/)?model\\.[a-z]+")) { model = files.get(i).get("path").asText(); files.remove(i); break; }
+        assertNotNull(model, "a model file in the checkpoint: " + files);
+        Files.writeString(m.get("files") == null ? null : ck.resolve(BundleWriter.MANIFEST), Json.write(m));
+        Files.writeString(ck.resolve(model), "tree\n[LightGBM] garbage", java.nio.file.StandardOpenOption.APPEND);
         return resumeCopy(tmp, run);
     }
 
