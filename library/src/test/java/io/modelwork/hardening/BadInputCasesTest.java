@@ -87,7 +87,12 @@ class BadInputCasesTest {
             c("recipe.threads_0", t -> parse(recipe("").replace("threads: 2", "threads: 0")), "threads", "r.yaml:3", "1..4096"),
             c("recipe.timeout_s_negative", t -> parse(recipe("").replace("threads: 2", "timeout_s: -3")), "timeout_s", "r.yaml:3", "≥ 0"),
             c("recipe.threads_overflow", t -> parse(recipe("").replace("threads: 2", "threads: 99999999999")), "threads", "r.yaml:3"),
-            c("recipe.backtest_windows_0", t -> parse(forecastRecipe("backtest:\n  windows: 0\n")), "windows", "out of range", "r.yaml:8", "≥ 1"),
+            c("recipe.rounds_overflow", t -> parse(recipe("").replace("rounds: 20", "rounds: 99999999999")), "too large", "fit.rounds", "r.yaml:8"),
+            c("recipe.rounds_0", t -> parse(recipe("").replace("rounds: 20", "rounds: 0")), "out of range", "fit.rounds", "r.yaml:8"),
+            c("recipe.rounds_not_an_integer", t -> parse(recipe("").replace("rounds: 20", "rounds: 2.5")), "'2.5'", "fit.rounds", "r.yaml:8"),
+            c("recipe.calibrate_alpha_1_5", t -> parse(recipe("calibrate:\n  alpha: 1.5\n")), "out of range", "calibrate.alpha", "r.yaml:11"),
+            c("recipe.tabular_backtest_windows_0", t -> parse(recipe("backtest:\n  windows: 0\n")), "out of range", "backtest.windows", "r.yaml:11"),
+            c("recipe.forecast_backtest_windows_0", t -> parse(forecastRecipe("backtest:\n  windows: 0\n")), "windows", "out of range", "r.yaml:8", "≥ 1"),
             c("recipe.seed_not_a_number", t -> parse(recipe("").replace("seed: 1", "seed: 99999999999999999999")), "seed", "r.yaml:2"),
             c("pipeline.prints_data_warnings", BadInputCasesTest::pipelineWarnings, "! column 'k' is constant", "exit 0"),
             // ------------------------------------------------------------ 7–8 crashes
