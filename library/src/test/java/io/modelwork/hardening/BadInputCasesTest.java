@@ -78,6 +78,13 @@ class BadInputCasesTest {
             c("csv.latin1_bytes_detected_with_line", t -> attach(bytes(t, "x.csv", "a,b,y\n1,2,3\n4,caf\u00e9,1\n", StandardCharsets.ISO_8859_1), "y"),
                     "not valid UTF-8", "0xE9 at line 3", "encoding=latin-1"),
             c("csv.encoding_key_reads_latin1", BadInputCasesTest::latin1Encoding, "café"),
+            // ------------------------------------------------------------ 9 data faults said before the engine
+            c("engine.one_training_row", t -> fitOn(t, "a,b,y\n1,2,1.5\n2,1,2.5\n3,5,3.5\n4,4,4.5\n", "ratios=0.25,0.5,0.25"),
+                    "training set has 1 row", "at least 2"),
+            c("engine.no_feature_left", t -> fitOn(t, "a,y\n" + "1,1.5\n1,2.5\n1,3.5\n1,4.5\n1,5.5\n1,6.5\n1,7.5\n1,8.5\n1,9.5\n1,10.5\n", "ratios=0.6,0.2,0.2"),
+                    "No feature is left"),
+            c("engine.infinite_feature_named", t -> fitOn(t, "a,b,y\n1,2,1.5\n2,inf,2.5\n3,1,3.5\n4,2,4.5\n5,3,5.5\n6,1,6.5\n7,2,7.5\n8,9,8.5\n9,1,9.5\n10,2,10.5\n", "ratios=0.6,0.2,0.2"),
+                    "Feature 'b' has an infinite value", "fit ("),
             c("recipe.duplicate_step", t -> parse(recipe("fit:\n  rounds: 5\n")), "Step 'fit' appears twice", "r.yaml:10"),
             c("recipe.duplicate_key_in_step", t -> parse(recipe("").replace("  rounds: 20\n", "  rounds: 20\n  rounds: 30\n")),
                     "Key 'rounds' appears twice", "r.yaml:9"),
@@ -225,6 +232,21 @@ class BadInputCasesTest {
     static String attach(Path file, String target) {
         Attach.Result r = Attach.attach(Args.of("path", file.toString(), "target", target), null);
         return "attached " + r.dataset().rows() + " rows";
+    }
+
+    /** configure → fit on a small CSV (target y, XGBoost regression); returns "fitted" or throws. */
+    static String fitOn(Path tmp, String content, String split) throws IOException {
+        Path f = csv(tmp, content);
+        try (Session s = Session.create(tmp)) {
+            s.progress(Progress.silent());
+            s.configure(Args.of("run_dir", tmp.resolve("fit-run").toString(), "threads", 1));
+            s.attachDataset(Args.of("path", f.toString(), "target", "y"));
+            s.prepareData(Args.empty());
+            s.split(Args.parse(split));
+            s.build(Args.of("spec", "regression.xgboost"));
+            s.fit(Args.of("rounds", 5));
+            return "fitted";
+        }
     }
 
     static String libsvm(Path tmp, String content) throws IOException {
