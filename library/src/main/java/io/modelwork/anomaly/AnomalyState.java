@@ -110,6 +110,13 @@ public final class AnomalyState implements CategoryState, Exportable {
         format = s.path("format").asText("auto");
         fingerprint = s.path("fingerprint").asText(null);
         items = items(s.path("items"));
+        if (dataPath != null && fingerprint != null) {
+            String now = ImageDataset.open(dataPath, format).fingerprint();
+            if (!now.equals(fingerprint))
+                throw new ModelworkException("The image dataset changed since the checkpoint (fingerprint " + now.substring(0, 12)
+                        + "…, saved " + fingerprint.substring(0, 12) + "…)", dataPath.toString(),
+                        "restore the images the checkpoint was made from, or start a new session and attach the data again");
+        }
         if (s.has("preprocessing")) pre = Preprocessing.fromJson(s.get("preprocessing"));
         flips = s.path("flips").asBoolean(false);
         train = items(s.path("train"));
