@@ -16,6 +16,8 @@ def notebook(title, intro, steps):
     for heading, why, code in steps:
         nb.cells.append(new_markdown_cell(f"## {heading}\n\n{why}"))
         nb.cells.append(new_code_cell(code))
+    for i, cell in enumerate(nb.cells):
+        cell.id = "cell-%02d" % i  # stable ids: regenerating gives the same files (nbformat draws random ones)
     return nb
 
 
@@ -58,8 +60,9 @@ REGRESSION = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "Write the deployment bundle: model, ONNX, preprocessing, signature and a manifest "
          "with hashes.", "%export"),
-        ("13 · register", "Register the bundle in the model registry; the model id is the key serving code uses.",
-         "%register name=concrete-xgb stage=staging"),
+        ("13 · register", "Register the bundle in the model registry; the model id is the key serving code uses. The "
+         "registry is the run's own (`runs/run-…/registry`) unless `MODELWORK_HOME` names one.",
+         "%register name=concrete-xgb stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map: where each file of this run is.", "%artifacts"),
         ("Session state", "What has run so far.", "%session"),
         ("15 · close", "Release the session's resources (files, native memory).", "%close"),
@@ -100,7 +103,7 @@ CLASSIFICATION = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "The deployment bundle with the label map and the chosen threshold.", "%export"),
         ("13 · register", "Register it; serving code refers to the model id.",
-         "%register name=breast-cancer-lgbm stage=staging"),
+         "%register name=breast-cancer-lgbm stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("Session state", "What has run so far.", "%session"),
         ("15 · close", "Release the session's resources.", "%close"),
@@ -141,7 +144,7 @@ RANKING = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "The bundle: native model, ONNX scorer (checked against the native model), signature.",
          "%export"),
-        ("13 · register", "Register the ranker.", "%register name=lambdarank-example stage=staging"),
+        ("13 · register", "Register the ranker.", "%register name=lambdarank-example stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("15 · close", "Release the session's resources.", "%close"),
     ])
@@ -176,7 +179,7 @@ OPTIMIZATION = notebook(
          'Magics.close("");\n'
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "Export the model data, search parameters, the solution and the solver log.", "%export"),
-        ("13 · register", "Register the solved model.", "%register name=berlin52-tsp stage=staging"),
+        ("13 · register", "Register the solved model.", "%register name=berlin52-tsp stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("15 · close", "Stop the solver and release resources.", "%close"),
         ("A CP-SAT model of your own (optimization.cpsat) · configure",
@@ -262,10 +265,52 @@ FORECASTING = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "The model as JSON (orders, coefficients, state) that reloads and forecasts identically.",
          "%export"),
-        ("13 · register", "Register the forecaster.", "%register name=airpassengers-arima stage=staging"),
+        ("13 · register", "Register the forecaster.", "%register name=airpassengers-arima stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("15 · close", "Release the session's resources.", "%close"),
     ])
+
+
+def asr_notebook():
+    """notebooks/asr.ipynb: speech recognition with Vosk on the LibriVox utterances and jfk.wav."""
+    return notebook(
+        "Speech recognition: Vosk on LibriVox, scored by WER/CER",
+        "Vosk (Kaldi) English recogniser; the model comes from a Maven artifact into the asset cache (SHA-256 "
+        "checked). Audio is decoded by FFmpeg and resampled to 16 kHz; Silero VAD splits long audio at pauses. "
+        "WER and CER are jiwer's definitions. Whisper (`spec=asr.whisper`) needs your own ONNX export.",
+        [
+            ("1 · configure", "Seed (the split) and threads.", "%configure seed=7 threads=2"),
+            ("2 · attach_dataset", "Five LibriVox utterances with their Sphinx `transcription` file; the report "
+             "profiles every file (rate, channels, duration, level, clipping) with an audio player each.",
+             'session().attachDataset(Args.of("path", Assets.data("asr/librivox").toString()))'),
+            ("3 · prepare_data", "16 kHz mono by FFmpeg; clips longer than `seg_len` seconds are split at pauses "
+             "by Silero VAD v5.", "%prepare vad=auto seg_len=30"),
+            ("4 · split", "Training utterances serve calibrate; test utterances are scored.", "%split test_fraction=0.4"),
+            ("5 · build", "The Vosk recogniser with word times and confidences.", "%build spec=asr.vosk"),
+            ("6 · fit", "No acoustic training: fit transcribes the training set once and caches it.", "%fit"),
+            ("7 · evaluate", "WER and CER over all five utterances, per-utterance substitutions/deletions/"
+             "insertions, alignments with the errors in capitals, the worst utterances with audio players. "
+             "Pocketsphinx reaches WER 0.366 here.", "%evaluate on=all normalize=basic"),
+            ("8 · tune", "A grid over the VAD threshold and the segment length, scored by WER on the training "
+             "utterances; applied only when it beats the current setting.", "%tune vad_threshold=0.4,0.6 seg_len=30"),
+            ("9 · backtest", "Utterances have no time order.", "%backtest"),
+            ("10 · calibrate", "The word-confidence threshold that keeps 95% correct words, to `thresholds.json`.",
+             "%calibrate target_precision=0.95"),
+            ("11 · save_checkpoint", "Save the session (split, cached transcripts, threshold).",
+             'StepReport ck = session().saveCheckpoint(Args.of("tag", "calibrated"));\n'
+             'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
+             'ck'),
+            ("11 · resume", "A fresh session continues from the checkpoint; the recogniser is loaded again on use.",
+             'String runDir = session().context().runDir().toString();\n'
+             'Magics.close("");\n'
+             'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+            ("12 · export", "Pipeline configuration, model reference (name, version, SHA-256), VAD settings, "
+             "signature and thresholds.", "%export"),
+            ("13 · register", "Register the pipeline.", "%register name=librivox-vosk stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
+            ("14 · artifacts", "The artifact map.", "%artifacts"),
+            ("15 · close", "Close the recogniser and the VAD session.", "%close"),
+        ])
+
 
 def anomaly_notebook():
     """notebooks/anomaly.ipynb: PatchCore on the shared magnetic-tile set (owned by the vision helper)."""
@@ -310,7 +355,7 @@ def anomaly_notebook():
              'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
             ("12 · export", "One ONNX graph image → (score, anomaly map) with the memory bank inside, checked "
              "against the Java scorer to 1e-4 before the bundle is published.", "%export"),
-            ("13 · register", "Register the bundle.", "%register name=magnetic-tile-patchcore stage=staging"),
+            ("13 · register", "Register the bundle.", "%register name=magnetic-tile-patchcore stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
             ("14 · artifacts", "The standard artifact map.", "%artifacts"),
             ("15 · close", "Release the ONNX sessions.", "%close"),
         ])
@@ -324,5 +369,6 @@ if __name__ == "__main__":
     nbformat.write(RANKING, os.path.join(out, "ranking.ipynb"))
     nbformat.write(OPTIMIZATION, os.path.join(out, "optimization.ipynb"))
     nbformat.write(FORECASTING, os.path.join(out, "forecasting.ipynb"))
+    nbformat.write(asr_notebook(), os.path.join(out, "asr.ipynb"))
     nbformat.write(anomaly_notebook(), os.path.join(out, "anomaly.ipynb"))
     print("wrote", out)

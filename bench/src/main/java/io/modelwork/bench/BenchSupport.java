@@ -6,7 +6,7 @@ import io.modelwork.core.Args;
 import io.modelwork.core.Assets;
 import io.modelwork.session.Session;
 import io.modelwork.tabular.Matrix;
-import io.modelwork.tabular.TabularWorkflow;
+import io.modelwork.tabular.TabularState;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -26,8 +26,8 @@ final class BenchSupport {
 
     /** The provider's default hyper-parameters for a spec: the baselines use exactly what the Session builds. */
     private static Map<String, Object> defaults(String spec) {
-        io.modelwork.spi.ModelSpec ms = io.modelwork.spi.ModelSpec.parse(spec);
-        return io.modelwork.spi.Providers.forSpec(ms).defaultParams(ms);
+        io.modelwork.tabular.engine.ModelSpec ms = io.modelwork.tabular.engine.ModelSpec.parse(spec);
+        return io.modelwork.tabular.engine.Providers.forSpec(ms).defaultParams(ms);
     }
 
     /** XGBoost parameters: the Session's XgboostProvider defaults plus what XgboostModel adds at fit (regression). */
@@ -122,7 +122,7 @@ final class BenchSupport {
     /** Timings of one attach → prepare → split → build → fit chain, with the session kept open. */
     record Chain(Session session, double attachS, double prepareS, double splitS, double buildS, double fitS, double fitCpu) implements AutoCloseable {
         double totalS() { return attachS + prepareS + splitS + buildS + fitS; }
-        TabularWorkflow workflow() { return (TabularWorkflow) session.workflow(); }
+        TabularState workflow() { return session.state(TabularState.class); }
         Matrix train() { return workflow().matrix("train"); }
         Matrix valid() { return workflow().matrix("validation"); }
         @Override public void close() { session.close(); }

@@ -5,7 +5,7 @@ import io.modelwork.session.Session;
 import io.modelwork.recipe.Recipe;
 import io.modelwork.registry.RegistryCli;
 import io.modelwork.report.StepReport;
-import io.modelwork.spi.Providers;
+import io.modelwork.spi.Categories;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -22,15 +22,17 @@ public final class Main {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            out.println("usage: modelwork pipeline RECIPE --out DIR | registry ... | specs");
+            out.println("usage: modelwork pipeline RECIPE --out DIR | registry ... | runs compare [ROOT] | metrics KIND ... | specs");
             return args.length == 0 ? 2 : 0;
         }
         try {
             switch (args[0]) {
                 case "pipeline": return pipeline(Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "registry": return RegistryCli.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+                case "runs": return runs(Arrays.copyOfRange(args, 1, args.length), out, err);
+                case "metrics": return metrics(Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "specs":
-                    Providers.all().forEach((s, p) -> out.println(p.describe(s)));
+                    Categories.specs().forEach((s, d) -> out.println(d.isEmpty() || d.equals(s) ? s : s + ": " + d));
                     return 0;
                 default:
                     err.println("unknown command '" + args[0] + "'; try --help");
@@ -41,6 +43,45 @@ public final class Main {
             if (!e.where().isEmpty()) err.println("  where: " + e.where());
             if (!e.fix().isEmpty()) err.println("  fix:   " + e.fix());
             return 1;
+        }
+    }
+
+    /** {@code runs compare [ROOT] [--by METRIC] [--set test] [--limit N]}: the leaderboard of a run root. */
+    static int runs(String[] args, PrintStream out, PrintStream err) {
+        String usage = "usage: modelwork runs compare [ROOT (default runs)] [--by METRIC] [--set test|validation] [--limit N]";
+        if (args.length == 0 || !args[0].equals("compare")) { err.println(usage); return 2; }
+        Path root = Path.of("runs");
+        String by = null, set = "test";
+        int limit = 20;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--by" -> by = args[++i];
+                case "--set" -> set = args[++i];
+                case "--limit" -> limit = Integer.parseInt(args[++i]);
+                case "--help" -> { out.println(usage); return 0; }
+                default -> root = Path.of(args[i]);
+            }
+        }
+        out.print(io.modelwork.runs.RunComparison.compare(root, by, set, limit).toText());
+        return 0;
+    }
+
+    /** {@code metrics <kind> ...}: scoring commands for outputs made anywhere (one JSON object on stdout). */
+    static int metrics(String[] args, PrintStream out, PrintStream err) {
+        String usage = "usage: modelwork metrics wer --ref REF.tsv --hyp HYP.tsv [--normalize none|lower|basic] | metrics mot --gt GT.txt --pred PRED.txt | metrics der --ref REF.rttm --hyp HYP.rttm"
+                + " [--uem UEM] [--collar 0.5] [--skip-overlap]";
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            out.println(usage);
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "wer": return MetricsCli.run(args, out, err);
+            case "mot": return io.modelwork.tracking.metrics.MotCli.run(rest, out, err);
+            case "der": return io.modelwork.speaker.metrics.DerCli.run(rest, out, err);
+            default:
+                err.println("unknown metrics kind '" + args[0] + "'; " + usage);
+                return 2;
         }
     }
 

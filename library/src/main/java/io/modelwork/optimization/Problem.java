@@ -1,6 +1,9 @@
 package io.modelwork.optimization;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * A parsed optimization instance, as read by {@link Readers}. The records keep the data exactly as the file states it
@@ -17,6 +20,15 @@ public sealed interface Problem permits Problem.Tsp, Problem.Vrptw, Problem.JobS
     /** The model spec that fits this instance by default. */
     String defaultSpec();
 
+    /** The same instance under another name ({@code attach_dataset name=}). */
+    Problem withName(String name);
+
+    /** The attach step's profile of the instance (kind and size). */
+    void profile(ObjectNode o);
+
+    /** A lower bound computed at prepare_data (Held-Karp for a symmetric TSP), or NaN when there is none. */
+    default double lowerBound() { return Double.NaN; }
+
     /**
      * A symmetric (or asymmetric, for EXPLICIT FULL_MATRIX) TSP with integer distances as TSPLIB defines them.
      *
@@ -27,6 +39,21 @@ public sealed interface Problem permits Problem.Tsp, Problem.Vrptw, Problem.JobS
         public int n() { return dist.length; }
         @Override public String format() { return "tsplib"; }
         @Override public String defaultSpec() { return "optimization.routing.tsp"; }
+        @Override public Tsp withName(String name) { return new Tsp(name, weightType, x, y, dist, comment); }
+        @Override public void profile(ObjectNode o) {
+            o.put("kind", "tsp");
+            o.put("nodes", n());
+            o.put("edge_weight_type", weightType);
+            o.put("has_coordinates", x != null);
+        }
+
+        /** The Held-Karp 1-tree bound (300 subgradient steps) when the distances are symmetric. */
+        @Override public double lowerBound() { return symmetric() ? HeldKarp.bound(dist, 300) : Double.NaN; }
+
+        public boolean symmetric() {
+            for (int i = 0; i < dist.length; i++) for (int j = 0; j < i; j++) if (dist[i][j] != dist[j][i]) return false;
+            return true;
+        }
     }
 
     /**
@@ -38,6 +65,16 @@ public sealed interface Problem permits Problem.Tsp, Problem.Vrptw, Problem.JobS
         public int n() { return x.length; }
         public boolean hasTimeWindows() { return format.equals("solomon"); }
         @Override public String defaultSpec() { return "optimization.routing.vrptw"; }
+        @Override public Vrptw withName(String name) { return new Vrptw(name, format, x, y, demand, ready, due, service, vehicles, capacity, explicitDist); }
+        @Override public void profile(ObjectNode o) {
+            o.put("kind", hasTimeWindows() ? "vrptw" : "cvrp");
+            o.put("nodes", n());
+            o.put("customers", n() - 1);
+            o.put("vehicles", vehicles);
+            o.put("capacity", capacity);
+            o.put("total_demand", Arrays.stream(demand).sum());
+            if (hasTimeWindows()) o.put("horizon", due[0]);
+        }
 
         /** Euclidean distance in double precision (Solomon convention: no rounding). */
         public double distance(int i, int j) {
@@ -51,6 +88,15 @@ public sealed interface Problem permits Problem.Tsp, Problem.Vrptw, Problem.JobS
     record JobShop(String name, int jobs, int machines, int[][] machine, int[][] duration) implements Problem {
         @Override public String format() { return "jsplib"; }
         @Override public String defaultSpec() { return "optimization.cpsat.jobshop"; }
+        @Override public JobShop withName(String name) { return new JobShop(name, jobs, machines, machine, duration); }
+        @Override public void profile(ObjectNode o) {
+            o.put("kind", "jobshop");
+            o.put("jobs", jobs);
+            o.put("machines", machines);
+            o.put("size", jobs + " x " + machines);
+            o.put("operations", Arrays.stream(machine).mapToInt(r -> r.length).sum());
+            o.put("sum_of_durations", horizon());
+        }
         public long horizon() {
             long h = 0;
             for (int[] d : duration) for (int v : d) h += v;
@@ -61,6 +107,14 @@ public sealed interface Problem permits Problem.Tsp, Problem.Vrptw, Problem.JobS
     /** A linear or mixed-integer program given as an LP or MPS file (read by the OR-Tools model builder). */
     record Mip(String name, String format, Path file, int variables, int constraints, int integers) implements Problem {
         @Override public String defaultSpec() { return "optimization.mip"; }
+        @Override public Mip withName(String name) { return new Mip(name, format, file, variables, constraints, integers); }
+        @Override public void profile(ObjectNode o) {
+            o.put("kind", "mip");
+            o.put("variables", variables);
+            o.put("constraints", constraints);
+            o.put("integer_variables", integers);
+            o.put("size", variables + " x " + constraints);
+        }
     }
 
     /**
@@ -72,5 +126,15 @@ public sealed interface Problem permits Problem.Tsp, Problem.Vrptw, Problem.JobS
     record CpSat(String name, Path file, com.google.ortools.sat.CpModelProto proto) implements Problem {
         @Override public String format() { return "cpsat"; }
         @Override public String defaultSpec() { return "optimization.cpsat"; }
+        @Override public CpSat withName(String name) { return new CpSat(name, file, proto); }
+        @Override public void profile(ObjectNode o) {
+            o.put("kind", "cpsat");
+            if (proto == null) o.put("dataset", "none (the model is built in Java and given to build)");
+            else {
+                o.put("variables", proto.getVariablesCount());
+                o.put("constraints", proto.getConstraintsCount());
+                o.put("has_objective", proto.hasObjective() || proto.hasFloatingPointObjective());
+            }
+        }
     }
 }

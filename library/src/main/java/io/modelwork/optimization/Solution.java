@@ -1,9 +1,11 @@
 package io.modelwork.optimization;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.Json;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -52,5 +54,20 @@ public record Solution(String status, String stoppedBy, double objective, double
     /** Puts a number, or null for NaN/infinity (strict JSON). */
     static void num(ObjectNode o, String key, double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) o.putNull(key); else o.put(key, v);
+    }
+
+    /** A solution saved by {@link #toJson} (a checkpoint's best solution), with its solver log; the trace is not kept. */
+    static Solution fromJson(JsonNode b, String log) {
+        List<int[]> routes = null;
+        if (b.has("routes")) {
+            routes = new ArrayList<>();
+            for (JsonNode r : b.get("routes")) routes.add(Json.MAPPER.convertValue(r, int[].class));
+        }
+        int[][] starts = b.has("starts") ? Json.MAPPER.convertValue(b.get("starts"), int[][].class) : null;
+        double[] values = b.has("values") ? Json.MAPPER.convertValue(b.get("values"), double[].class) : null;
+        return new Solution(b.path("status").asText(), "checkpoint", b.path("objective").asDouble(Double.NaN),
+                b.path("bound").isNumber() ? b.get("bound").asDouble() : Double.NaN, b.path("seconds").asDouble(0),
+                b.path("time_to_first_solution_s").isNumber() ? b.get("time_to_first_solution_s").asDouble() : Double.NaN,
+                new ArrayList<>(), routes, starts, values, log, (ObjectNode) b.path("parameters"));
     }
 }

@@ -480,8 +480,8 @@ final class Solvers {
                 trace.add(new double[]{t, bestObj, bestBound});
                 l.point(t, bestObj, bestBound);
             }
-            log.append(String.format(Locale.ROOT, "%d\t%.3f\t%.3f\t%s\t%s\t%s\t%s%n", k, limit, t, st, OptimizationWorkflow.fmt(obj),
-                    OptimizationWorkflow.fmt(b), OptimizationWorkflow.fmt(bestBound)));
+            log.append(String.format(Locale.ROOT, "%d\t%.3f\t%.3f\t%s\t%s\t%s\t%s%n", k, limit, t, st, OptimizationReports.fmt(obj),
+                    OptimizationReports.fmt(b), OptimizationReports.fmt(bestBound)));
             if (st == SolveStatus.OPTIMAL) { proved = true; break; }
             if (st != SolveStatus.FEASIBLE && st != SolveStatus.NOT_SOLVED && st != SolveStatus.UNKNOWN_STATUS) break;
             if (values != null && !Double.isNaN(bestBound) && Math.abs(bestObj - bestBound) <= Math.max(1e-9, pr.gap()) * Math.max(1, Math.abs(bestObj))) { proved = pr.gap() <= 0; break; }

@@ -3,7 +3,6 @@ package io.modelwork.recipe;
 import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.core.Options;
-import io.modelwork.session.LegacyCategory;
 import io.modelwork.session.Session;
 import io.modelwork.spi.Categories;
 import io.modelwork.spi.Category;
@@ -98,9 +97,13 @@ public final class Recipe {
                     if (opts != null && !opts.has(ak))
                         throw new ModelworkException("Unknown key '" + ak + "' in step " + step.key(), where,
                                 opts.unknown(step, ak, where).fix());
-                    if (opts != null) opts.get(ak).check(args.get(ak), source + ":" + line(at.getValueNode()) + " (" + step.key() + "." + ak + ")");
-                    if (category instanceof LegacyCategory lc)
-                        lc.checkRecipeValue(step, ak, args.get(ak), source + ":" + line(at.getValueNode()));
+                    if (opts != null) {
+                        try {
+                            opts.get(ak).check(args.get(ak), source + ":" + line(at.getValueNode()));
+                        } catch (ModelworkException e) {
+                            throw new ModelworkException(e.what() + " (" + step.key() + "." + ak + ")", e.where(), e.fix());
+                        }
+                    }
                 }
             }
         }
@@ -150,7 +153,6 @@ public final class Recipe {
         Options own = Session.ownOptions(step);
         if (own != null) return own;
         if (category == null) return null;
-        if (category instanceof LegacyCategory lc) return lc.recipeOptions(step);
         return category.options(step, spec);
     }
 

@@ -388,9 +388,6 @@ public final class Session implements AutoCloseable {
         return type.cast(state);
     }
 
-    /** The legacy workflow behind the state, while a family is not yet on the category interface (else null). */
-    public Workflow workflow() { return state instanceof LegacyCategory.State ls ? ls.workflow() : null; }
-
     /** The step context handlers see (for categories composing other handlers). */
     public StepContext stepContext() { return ctx; }
 

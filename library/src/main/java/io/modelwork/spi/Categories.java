@@ -53,9 +53,14 @@ public final class Categories {
         return m;
     }
 
-    /** The category that builds {@code spec} ({@code category.algorithm}, a variant allowed), or an error listing all. */
+    /**
+     * The category that builds {@code spec}, or an error listing all: the full spec first (specs may have three parts,
+     * e.g. {@code optimization.routing.tsp}), then its {@code category.algorithm} base (a variant allowed).
+     */
     public static Category<?> forSpec(String spec) {
-        String base = spec == null ? "" : spec.replaceAll("^([a-z0-9_]+\\.[a-z0-9_]+)\\..*$", "$1");
+        String full = spec == null ? "" : spec;
+        for (Category<?> c : all()) if (c.specs().containsKey(full)) return c;
+        String base = full.replaceAll("^([a-z0-9_]+\\.[a-z0-9_]+)\\..*$", "$1");
         for (Category<?> c : all()) if (c.specs().containsKey(base)) return c;
         String close = Options.closest(spec == null ? "" : spec, specs().keySet());
         throw new ModelworkException("Unknown model spec '" + spec + "'", "build spec",

@@ -62,6 +62,14 @@ public interface Category<S extends CategoryState> {
     /** The handler of {@code step}, or null when the step does not apply (see {@link #notApplicable}). */
     StepHandler<S> handler(Step step);
 
+    /**
+     * A small full lifecycle on the project's real data, for the contract test every category must pass and for
+     * documentation: step → arguments in lifecycle order (configure and the checkpoint steps are the test's).
+     * {@code assets} is the assets root holding {@code data/} and {@code models/}. Empty means none, which fails the
+     * contract test.
+     */
+    default java.util.LinkedHashMap<Step, Args> example(java.nio.file.Path assets) { return new java.util.LinkedHashMap<>(); }
+
     /** Why {@code step} does not apply to this category (shown to the user); only asked when the handler is null. */
     default String notApplicable(Step step) { return step.key() + " is not applicable to " + name(); }
 }

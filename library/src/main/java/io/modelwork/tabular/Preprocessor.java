@@ -26,8 +26,6 @@ public final class Preprocessor {
     public enum Encode { ONEHOT, ORDINAL }
     public enum Select { NONE, VARIANCE }
 
-    public static final List<String> KEYS = List.of("impute", "scale", "encode", "max_categories", "select");
-
     /** The options, before fitting. */
     public record Options(Impute impute, Scale scale, Encode encode, int maxCategories, Select select) {
         public static Options from(Args a) {

@@ -24,8 +24,6 @@ public final class Splitter {
 
     public enum Strategy { HOLDOUT, KFOLD, GROUP, TIME }
 
-    public static final List<String> KEYS = List.of("strategy", "ratios", "stratify", "group", "folds", "order", "seed");
-
     /**
      * A split: row indices into the dataset's table. When the dataset has a predefined test table,
      * {@link #externalTest} is true and {@link #test} indexes that table. {@link #folds} holds the K validation folds

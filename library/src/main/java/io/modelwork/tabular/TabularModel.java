@@ -1,7 +1,7 @@
 package io.modelwork.tabular;
 
 import io.modelwork.data.Dataset;
-import io.modelwork.spi.Model;
+import io.modelwork.tabular.engine.Model;
 
 import java.util.List;
 import java.util.Map;
@@ -42,6 +42,12 @@ public interface TabularModel extends Model {
 
     /** Per-feature importance (gain where the engine offers it), by feature name. */
     Map<String, Double> featureImportance(String[] featureNames);
+
+    /** The class names in label order, for engines that write them into their native model (default: ignored). */
+    default void setClassNames(List<String> names) { }
+
+    /** The K of the engine's ranking metric (NDCG@K) used for per-query reports; 3 unless the engine is told. */
+    default int rankingCutoff() { return 3; }
 
     /** Name of the metric the engine watches during fit, e.g. {@code rmse}. */
     String fitMetric();

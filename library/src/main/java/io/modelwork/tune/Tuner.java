@@ -39,6 +39,11 @@ public final class Tuner {
     private Tuner() {}
 
     /** {@link #run(SearchSpace, Objective, TunerConfig, TrialListener)} without a progress listener. */
+    /** The seed a trial of configuration {@code configId} gets: a refit with it reproduces the trial. */
+    public static long trialSeed(TunerConfig config, int configId) {
+        return SearchStrategy.mix(config.seed(), 1_000_003L + configId);
+    }
+
     public static TuningReport run(SearchSpace space, Objective objective, TunerConfig config) {
         return run(space, objective, config, null);
     }
@@ -102,7 +107,7 @@ public final class Tuner {
     /** Runs one trial; never throws for an objective failure. */
     private static Trial execute(int id, SearchStrategy.Request r, Objective objective, TunerConfig config,
                                  ExecutorService runner) throws InterruptedException {
-        long trialSeed = SearchStrategy.mix(config.seed(), 1_000_003L + r.configId());
+        long trialSeed = trialSeed(config, r.configId());
         Map<String, Object> params = r.params();
         long t0 = System.nanoTime();
         Double value = null;

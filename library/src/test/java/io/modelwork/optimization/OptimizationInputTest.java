@@ -44,18 +44,22 @@ class OptimizationInputTest {
 
     @Test
     void factoryDetectsFormatsAndLeavesCsvToTabular(@TempDir Path tmp) throws Exception {
-        var f = new OptimizationWorkflow.Factory();
-        assertTrue(f.accepts(Args.of("path", Assets.data("optimization/jsplib/ft06").toString())));
-        assertTrue(f.accepts(Args.of("path", Assets.data("optimization/solomon/C101.txt").toString())));
-        assertTrue(f.accepts(Args.of("path", "x.vrp")));
-        assertTrue(f.accepts(Args.of("path", "anything", "format", "cpsat")));
-        assertFalse(f.accepts(Args.of("path", Assets.data("optimization/jsplib/README.md").toString())));
+        var c = new OptimizationCategory();
+        java.util.function.Predicate<Args> f = a -> c.recognise(a) == io.modelwork.spi.Category.RECOGNISED;
+        assertTrue(f.test(Args.of("path", Assets.data("optimization/jsplib/ft06").toString())));
+        assertTrue(f.test(Args.of("path", Assets.data("optimization/solomon/C101.txt").toString())));
+        assertTrue(f.test(Args.of("path", "x.vrp")));
+        assertTrue(f.test(Args.of("path", "anything", "format", "cpsat")));
+        assertEquals(0, c.recognise(Args.of("path", Assets.data("optimization/jsplib/README.md").toString())));
         Path csv = tmp.resolve("a.csv");
         Files.writeString(csv, "a,b\n1,2\n");
-        assertFalse(f.accepts(Args.of("path", csv.toString())));
+        assertEquals(0, c.recognise(Args.of("path", csv.toString())));
         Path noext = tmp.resolve("table");
         Files.writeString(noext, "a b\n1 2\n");
-        assertFalse(f.accepts(Args.of("path", noext.toString())));
+        assertEquals(0, c.recognise(Args.of("path", noext.toString())));
+        // three-part specs resolve to this category (the base optimization.routing is no spec)
+        assertEquals("optimization", io.modelwork.spi.Categories.forSpec("optimization.routing.tsp").name());
+        assertEquals("optimization", io.modelwork.spi.Categories.forSpec("optimization.cpsat.jobshop").name());
     }
 
     @Test
@@ -99,7 +103,7 @@ class OptimizationInputTest {
             s.prepareData(Args.empty());
             s.split(Args.empty());
             ModelworkException e = assertThrows(ModelworkException.class, () -> s.build(Args.of("spec", "optimization.cpsat.flowshop")));
-            for (String k : OptimizationWorkflow.SPECS.keySet()) assertTrue(e.fix().contains(k), e.fix());
+            for (String k : new OptimizationCategory().specs().keySet()) assertTrue(e.fix().contains(k), e.fix());
             ModelworkException w = assertThrows(ModelworkException.class, () -> s.build(Args.of("spec", "optimization.routing.tsp")));
             assertTrue(w.fix().contains("optimization.cpsat.jobshop"));
         }

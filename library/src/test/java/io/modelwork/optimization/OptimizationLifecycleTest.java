@@ -33,7 +33,7 @@ class OptimizationLifecycleTest {
             StepReport at = s.attachDataset(Args.of("path", Assets.data("optimization/tsplib/st70.tsp").toString()));
             assertEquals(70, at.body().get("profile").get("nodes").asInt());
             assertEquals(675.0, at.body().get("known_optimum").get("value").asDouble());
-            assertInstanceOf(OptimizationWorkflow.class, s.workflow());
+            assertInstanceOf(Problem.Tsp.class, s.state(OptimizationState.class).problem());
             s.prepareData(Args.empty());
             StepReport sp = s.split(Args.of("scenarios", Assets.data("optimization/tsplib/eil51.tsp").toString()));
             assertEquals("scenarios", sp.body().get("strategy").asText());
@@ -130,5 +130,26 @@ class OptimizationLifecycleTest {
         ModelworkException e = assertThrows(ModelworkException.class,
                 () -> Recipe.parse(text.replace("target: 7542", "rounds: 5"), ex.toString(), ex.getParent()));
         assertTrue(e.fix().contains("time_limit"), e.fix());
+    }
+
+    /** Issue 16 item 9: a MIP the solver proves infeasible is reported as such, without suggesting a longer time limit. */
+    @Test
+    void provenInfeasibleMipDoesNotAskForALongerTimeLimit(@TempDir Path tmp) throws Exception {
+        Path lp = tmp.resolve("infeasible.lp");
+        Files.writeString(lp, "max: x + y;\nc1: x + y >= 25;\n0 <= x <= 10;\n0 <= y <= 10;\nint x, y;\n");
+        try (Session s = session(tmp, "run")) {
+            s.attachDataset(Args.of("path", lp.toString()));
+            s.prepareData(Args.empty());
+            s.split(Args.empty());
+            s.build(Args.of("spec", "optimization.mip"));
+            StepReport fit = s.fit(Args.of("time_limit", 10));
+            assertEquals("infeasible", fit.body().get("status").asText(), fit.body().toString());
+            assertTrue(fit.notes().stream().anyMatch(n -> n.contains("proved the model infeasible")), fit.notes().toString());
+            assertTrue(fit.notes().stream().noneMatch(n -> n.contains("raise time_limit") || n.contains("longer")), fit.notes().toString());
+            ModelworkException ev = assertThrows(ModelworkException.class, () -> s.evaluate(Args.empty()));
+            assertTrue(ev.getMessage().contains("infeasible"), ev.getMessage());
+            assertFalse(ev.fix().contains("time_limit"), ev.fix());
+            assertTrue(ev.fix().contains("relax"), ev.fix());
+        }
     }
 }

@@ -31,7 +31,7 @@ class XgboostTrimTest {
             var importance = fit.tables().stream().filter(t -> t.name().startsWith("Feature importance")).findFirst().orElseThrow();
             assertTrue(importance.doubleColumn("gain").get(0) > 0, importance.print());
             // the streaming importance equals total gain summed over the JSON model's split nodes (tree-model parse here)
-            var w = (io.modelwork.tabular.TabularWorkflow) s.workflow();
+            var w = s.state(io.modelwork.tabular.TabularState.class);
             String[] names = w.matrix("train").featureNames();
             double[] expected = new double[names.length];
             var root = assertDoesNotThrow(() -> io.modelwork.core.Json.MAPPER.readTree(w.model().saveNative()));

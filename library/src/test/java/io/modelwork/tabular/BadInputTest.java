@@ -88,7 +88,7 @@ class BadInputTest {
             contains(e.fix(), "drop_missing_target=true");
             nothingRecorded(s, Step.ATTACH_DATASET);
             StepReport r = s.attachDataset(Args.of("path", f.toString(), "target", "y", "drop_missing_target", true));
-            assertEquals(38, ((TabularWorkflow) s.workflow()).dataset().rows());
+            assertEquals(38, s.state(TabularState.class).dataset().rows());
             assertTrue(r.toJson().toString().contains("drop_missing_target=true"), "the drop is reported");
         }
     }
@@ -181,10 +181,10 @@ class BadInputTest {
         Path db = irisSqlite(tmp);
         try (Session s = configured(tmp)) {
             StepReport at = s.attachDataset(Args.of("path", "jdbc:sqlite:" + db, "query", "SELECT * FROM iris", "target", "species"));
-            var ds = ((TabularWorkflow) s.workflow()).dataset();
+            var ds = s.state(TabularState.class).dataset();
             assertEquals(150, ds.rows());
             assertEquals(5, ds.table().columnCount());
-            assertEquals(3, ((TabularWorkflow) s.workflow()).dataset().table().column("species").countUnique());
+            assertEquals(3, s.state(TabularState.class).dataset().table().column("species").countUnique());
             assertEquals(64, at.body().get("fingerprint").asText().length());
             s.prepareData(Args.empty());
             s.split(Args.empty());
@@ -332,14 +332,14 @@ class BadInputTest {
             s.evaluate(Args.empty());
         }
         // flip one byte of the saved model
-        Path model = ck.resolve("state/workflow").resolve("model.txt");
+        Path model = ck.resolve("state").resolve("model.txt");
         assertTrue(Files.exists(model), "LightGBM model file in the checkpoint");
         byte[] b = Files.readAllBytes(model);
         b[b.length / 2] ^= 0x01;
         Files.write(model, b);
         try (Session s = Session.create(tmp)) {
             ModelworkException e = fails(() -> s.resume(Args.of("id", id, "run_dir", runDir.toString())));
-            contains(e.what(), "damaged", "state/workflow/model.txt", "SHA-256");
+            contains(e.what(), "damaged", "state/model.txt", "SHA-256");
             contains(e.where(), id);
             contains(e.fix(), "another checkpoint");
             assertFalse(s.hasRun(Step.RESUME));
@@ -348,7 +348,7 @@ class BadInputTest {
         // a deleted file is named too (the model byte flipped back first)
         b[b.length / 2] ^= 0x01;
         Files.write(model, b);
-        Files.delete(ck.resolve("state/workflow").resolve("tabular.json"));
+        Files.delete(ck.resolve("state").resolve("tabular.json"));
         try (Session s = Session.create(tmp)) {
             ModelworkException e = fails(() -> s.resume(Args.of("id", id, "run_dir", runDir.toString())));
             contains(e.what(), "tabular.json", "missing");

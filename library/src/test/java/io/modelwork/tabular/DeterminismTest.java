@@ -29,7 +29,7 @@ class DeterminismTest {
                     : Args.of("spec", spec, "subsample", 0.8, "colsample_bytree", 0.8));
             int best = s.fit(Args.of("rounds", 200, "early_stopping", 20)).body().get("best_iteration").asInt();
             JsonNode m = s.evaluate(Args.empty()).body().get("metrics").deepCopy();
-            TabularWorkflow w = (TabularWorkflow) s.workflow();
+            TabularState w = s.state(TabularState.class);
             Splitter.Plan p = w.plan();
             return new Outcome(p.train(), p.validation(), p.test(), m, best, w.predict(w.matrix("test")));
         }

@@ -44,9 +44,9 @@ class SplitLeakageTest {
         return s;
     }
 
-    static Splitter.Plan plan(Session s) { return ((TabularWorkflow) s.workflow()).plan(); }
+    static Splitter.Plan plan(Session s) { return s.state(TabularState.class).plan(); }
 
-    static Dataset dataset(Session s) { return ((TabularWorkflow) s.workflow()).dataset(); }
+    static Dataset dataset(Session s) { return s.state(TabularState.class).dataset(); }
 
     static void assertDisjointAndComplete(Splitter.Plan p, int n) {
         BitSet seen = new BitSet();
@@ -71,7 +71,7 @@ class SplitLeakageTest {
     static void assertSharesClose(Dataset ds, Splitter.Plan p, double tol) {
         Column<?> y = ds.table().column(ds.target());
         int n = ds.rows();
-        Map<String, Integer> all = counts(y, TabularWorkflow.allRows(n));
+        Map<String, Integer> all = counts(y, TabularState.allRows(n));
         for (int[] set : List.of(p.train(), p.validation(), p.test())) {
             Map<String, Integer> c = counts(y, set);
             assertEquals(all.keySet(), c.keySet(), "every class in every set");
@@ -145,7 +145,7 @@ class SplitLeakageTest {
             assertArrayEquals(p.folds().get(0), p.validation(), "fit validates on fold 1");
             // the test cut is stratified (the folds themselves are a plain shuffle of the pool)
             var y = dataset(s).table().column(dataset(s).target());
-            Map<String, Integer> all = counts(y, TabularWorkflow.allRows(n)), te = counts(y, p.test());
+            Map<String, Integer> all = counts(y, TabularState.allRows(n)), te = counts(y, p.test());
             for (String k : all.keySet())
                 assertEquals(all.get(k) / (double) n, te.getOrDefault(k, 0) / (double) p.test().length, 1.5 / p.test().length, k);
         }
@@ -173,7 +173,7 @@ class SplitLeakageTest {
                 double trainShare = p.train().length / (double) ds.rows();
                 assertTrue(trainShare > 0.55 && trainShare < 0.85, "train share " + trainShare);
                 // the group column is not a feature
-                assertFalse(((TabularWorkflow) s.workflow()).preprocessor().outputNames().stream().anyMatch(x -> x.contains("patient")));
+                assertFalse(s.state(TabularState.class).preprocessor().outputNames().stream().anyMatch(x -> x.contains("patient")));
             }
     }
 
@@ -201,7 +201,7 @@ class SplitLeakageTest {
             assertTrue(maxes[1].isBefore(mins[2]), "validation " + maxes[1] + " < test " + mins[2]);
             assertTrue(r.body().get("sets").get("test").get("period").asText().contains(maxes[2].toString()));
             // the file order was shuffled: the split really sorted by the timestamp
-            assertFalse(Arrays.equals(p.train(), Arrays.copyOfRange(TabularWorkflow.allRows(ds.rows()), 0, p.train().length)));
+            assertFalse(Arrays.equals(p.train(), Arrays.copyOfRange(TabularState.allRows(ds.rows()), 0, p.train().length)));
         }
     }
 

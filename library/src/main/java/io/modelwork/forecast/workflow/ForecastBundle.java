@@ -104,11 +104,11 @@ public final class ForecastBundle {
             if (exogNames.length > 0 && (exogFuture == null || exogFuture.length != exogNames.length))
                 throw new ModelworkException("The model needs future values of " + Arrays.toString(exogNames), "ForecastBundle.forecast " + id,
                         "pass exogFuture[j][t] for each exogenous column j and step t < h");
-            double[][] cal = ForecastWorkflow.calendarColumns(grid, m, calendar, fourier, lastPosition.get(id) + 1, h);
+            double[][] cal = PrepareHandler.calendarColumns(grid, m, calendar, fourier, lastPosition.get(id) + 1, h);
             xreg = new double[exogNames.length + cal.length][];
             for (int j = 0; j < exogNames.length; j++) xreg[j] = exogFuture[j];
             System.arraycopy(cal, 0, xreg, exogNames.length, cal.length);
         }
-        return ForecastWorkflow.scaled(sm.forecast(h, xreg, ForecastWorkflow.LEVELS), scale80, scale95);
+        return Accuracy.scaled(sm.forecast(h, xreg, ForecastState.LEVELS), scale80, scale95);
     }
 }

@@ -6,7 +6,7 @@ import io.github.metarank.lightgbm4j.LGBMDataset;
 import io.github.metarank.lightgbm4j.LGBMException;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.data.Dataset;
-import io.modelwork.spi.ModelSpec;
+import io.modelwork.tabular.engine.ModelSpec;
 import io.modelwork.tabular.Matrix;
 import io.modelwork.tabular.TabularModel;
 
@@ -47,6 +47,8 @@ public final class LightGbmModel implements TabularModel {
     }
 
     int evalAt() { return Integer.parseInt(String.valueOf(params.getOrDefault("eval_at", 3))); }
+
+    @Override public int rankingCutoff() { return evalAt(); }
 
     /** NDCG is maximised; losses are minimised. */
     boolean maximize() { return task == Dataset.Task.RANKING; }
@@ -104,7 +106,7 @@ public final class LightGbmModel implements TabularModel {
     private List<String> classNames = List.of();
 
     /** The class names, for {@code class_weight} given by name. */
-    public void setClassNames(List<String> names) { this.classNames = List.copyOf(names); }
+    @Override public void setClassNames(List<String> names) { this.classNames = List.copyOf(names); }
 
     static LGBMDataset dataset(Matrix m, double[] weights, String params, LGBMDataset reference) throws LGBMException {
         LGBMDataset d = LGBMDataset.createFromMat(m.x(), m.rows(), m.cols(), true, params, reference);

@@ -3,9 +3,9 @@ package io.modelwork.provider.lightgbm;
 import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.data.Dataset;
-import io.modelwork.spi.Model;
-import io.modelwork.spi.ModelSpec;
-import io.modelwork.spi.TaskProvider;
+import io.modelwork.tabular.engine.Model;
+import io.modelwork.tabular.engine.ModelSpec;
+import io.modelwork.tabular.engine.TaskProvider;
 
 import java.util.*;
 
@@ -13,7 +13,10 @@ import java.util.*;
 public final class LightGbmProvider implements TaskProvider {
     @Override public List<String> specs() { return List.of("classification.lightgbm", "regression.lightgbm", "ranking.lightgbm"); }
 
-    @Override public String describe(String spec) { return spec + ": LightGBM gradient-boosted trees (lightgbm4j)"; }
+    @Override public String describe(String spec) {
+        String c = ModelSpec.parse(spec).category();
+        return "LightGBM gradient-boosted trees (lightgbm4j), " + (c.equals("ranking") ? "LambdaRank" : c);
+    }
 
     @Override
     public Map<String, Object> defaultParams(ModelSpec spec) {
@@ -31,6 +34,8 @@ public final class LightGbmProvider implements TaskProvider {
         return p;
     }
 
+    @Override public List<String> extraParams(ModelSpec spec) { return List.of("lambda_l1", "min_gain_to_split", "max_bin", "extra_trees"); }
+
     @Override
     public Model build(ModelSpec spec, Args args, BuildContext ctx) {
         Dataset.Task task = switch (spec.category()) {
@@ -40,7 +45,7 @@ public final class LightGbmProvider implements TaskProvider {
         };
         Map<String, Object> p = new LinkedHashMap<>(defaultParams(spec));
         for (String k : args.keys()) {
-            if (!p.containsKey(k) && !List.of("lambda_l1", "min_gain_to_split", "max_bin", "extra_trees").contains(k))
+            if (!p.containsKey(k) && !extraParams(spec).contains(k))
                 throw new ModelworkException("Unknown LightGBM parameter '" + k + "'", "build " + spec,
                         "valid keys: " + new TreeSet<>(p.keySet()) + " plus lambda_l1, min_gain_to_split, max_bin, extra_trees");
             p.put(k, args.get(k));

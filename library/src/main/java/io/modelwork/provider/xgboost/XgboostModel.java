@@ -2,7 +2,7 @@ package io.modelwork.provider.xgboost;
 
 import io.modelwork.core.ModelworkException;
 import io.modelwork.data.Dataset;
-import io.modelwork.spi.ModelSpec;
+import io.modelwork.tabular.engine.ModelSpec;
 import io.modelwork.tabular.Matrix;
 import io.modelwork.tabular.TabularModel;
 import ml.dmlc.xgboost4j.java.Booster;

@@ -3,9 +3,9 @@ package io.modelwork.provider.xgboost;
 import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.data.Dataset;
-import io.modelwork.spi.Model;
-import io.modelwork.spi.ModelSpec;
-import io.modelwork.spi.TaskProvider;
+import io.modelwork.tabular.engine.Model;
+import io.modelwork.tabular.engine.ModelSpec;
+import io.modelwork.tabular.engine.TaskProvider;
 
 import java.util.*;
 
@@ -13,7 +13,7 @@ import java.util.*;
 public final class XgboostProvider implements TaskProvider {
     @Override public List<String> specs() { return List.of("regression.xgboost", "classification.xgboost"); }
 
-    @Override public String describe(String spec) { return spec + ": XGBoost4J gradient-boosted trees (hist)"; }
+    @Override public String describe(String spec) { return "XGBoost4J gradient-boosted trees (hist), " + ModelSpec.parse(spec).category(); }
 
     @Override
     public Map<String, Object> defaultParams(ModelSpec spec) {
@@ -29,12 +29,14 @@ public final class XgboostProvider implements TaskProvider {
         return p;
     }
 
+    @Override public List<String> extraParams(ModelSpec spec) { return List.of("eval_metric", "gamma", "max_bin", "grow_policy", "max_leaves"); }
+
     @Override
     public Model build(ModelSpec spec, Args args, BuildContext ctx) {
         Dataset.Task task = spec.category().equals("regression") ? Dataset.Task.REGRESSION : Dataset.Task.CLASSIFICATION;
         Map<String, Object> p = new LinkedHashMap<>(defaultParams(spec));
         for (String k : args.keys()) {
-            if (!p.containsKey(k) && !List.of("eval_metric", "gamma", "max_bin", "grow_policy", "max_leaves").contains(k))
+            if (!p.containsKey(k) && !extraParams(spec).contains(k))
                 throw new ModelworkException("Unknown XGBoost parameter '" + k + "'", "build " + spec,
                         "valid keys: " + new TreeSet<>(p.keySet()) + " plus eval_metric, gamma, max_bin, grow_policy, max_leaves");
             p.put(k, args.get(k));

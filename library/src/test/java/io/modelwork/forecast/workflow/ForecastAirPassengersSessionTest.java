@@ -32,7 +32,7 @@ class ForecastAirPassengersSessionTest {
     void fullSeriesChoosesRsOrders(@TempDir Path tmp) {
         try (Session s = session(tmp, "full")) {
             StepReport at = s.attachDataset("path=" + AIR + " time=time value=value");
-            assertInstanceOf(ForecastWorkflow.class, s.workflow());
+            assertInstanceOf(ForecastState.class, s.state());
             assertEquals("monthly", at.body().get("freq").asText());
             assertEquals(12, at.body().get("m").asInt());
             assertEquals(144, at.body().get("length_max").asInt());
@@ -41,7 +41,7 @@ class ForecastAirPassengersSessionTest {
             s.build(Args.of("spec", "forecasting.autoarima"));
             StepReport fit = s.fit(Args.empty());
             assertEquals("ARIMA(2,1,1)(0,1,0)[12]", fit.body().get("model").asText());
-            SeriesModel m = ((ForecastWorkflow) s.workflow()).model("R_AirPassengers");
+            SeriesModel m = s.state(ForecastState.class).model("R_AirPassengers");
             assertEquals(ArimaOrder.of(2, 1, 1, 0, 1, 0, 12), m.arima().order());
             assertEquals(1017.85, m.arima().aic(), 1e-2 * 1017.85);
         }
@@ -66,7 +66,7 @@ class ForecastAirPassengersSessionTest {
             assertEquals("auto", b.body().get("params").get("lambda").asText());
             StepReport fit = s.fit(Args.empty());
             assertEquals("ARIMA(0,1,1)(0,1,1)[12]", fit.body().get("model").asText());
-            SeriesModel m = ((ForecastWorkflow) s.workflow()).model("R_AirPassengers");
+            SeriesModel m = s.state(ForecastState.class).model("R_AirPassengers");
             assertEquals(-0.2947046144, m.arima().lambda(), 2e-3);
             assertEquals(-896.990101, m.arima().aicc(), 1e-2 * 896.99);
         }

@@ -101,7 +101,7 @@ class ForecastBadInputTest {
             String notes = String.join("\n", fit.notes());
             assertTrue(notes.contains("series 'flat': constant series"), notes);
             assertTrue(notes.contains("series 'short': series of 8 values is too short for the seasonal period 12"), notes);
-            ForecastWorkflow w = (ForecastWorkflow) s.workflow();
+            ForecastState w = s.state(ForecastState.class);
             assertEquals("NAIVE", w.model("flat").describe());
             assertEquals(1, w.model("short").period());
             StepReport ev = s.evaluate(Args.empty());

@@ -26,7 +26,7 @@ class ForecastM4HourlyTest {
         try (Session s = Session.create(tmp)) {
             s.configure(Args.of("seed", 1, "threads", 2, "run_dir", tmp.resolve(name).toString(), "progress", false));
             StepReport at = s.attachDataset(Args.of("path", Assets.data("forecasting/m4/Hourly-train.csv").toString(), "limit", limit));
-            assertInstanceOf(ForecastWorkflow.class, s.workflow());
+            assertInstanceOf(ForecastState.class, s.state());
             assertEquals("hourly", at.body().get("freq").asText());
             assertEquals(24, at.body().get("m").asInt());
             assertEquals(limit, at.body().get("series").asInt());
