@@ -325,8 +325,10 @@ def anomaly_notebook():
             ("1 · configure", "Seed and threads first: the coreset's random start derives from the seed.",
              "%configure seed=42 threads=2"),
             ("2 · attach_dataset", "Attach the MVTec-layout folder; the report shows the images per class, sizes, "
-             "channels and bit depths, and names any unreadable file, wrong-size mask or duplicate.",
-             'session().attachDataset(Args.of("path", Assets.data("anomaly/magnetic-tile").toString()))'),
+             "channels and bit depths, and names any unreadable file, wrong-size mask or duplicate. `sample=50` takes "
+             "50 evenly spaced images per class so the template runs in a minute; remove it for all 700 images "
+             "(fit then takes a few minutes on 2 CPU cores; `bench/README.md` §8 has the full-set figures).",
+             'session().attachDataset(Args.of("path", Assets.data("anomaly/magnetic-tile").toString(), "sample", 50))'),
             ("3 · prepare_data", "Resize to the backbone's 224×224 input and normalise with ImageNet statistics; "
              "the preprocessing is frozen and exported beside the model.", "%prepare resize=224"),
             ("4 · split", "All train/good images train; the test classes are split half into validation (for "

@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "../../../.."))
 RUN = os.path.join(ROOT, "kernel-extensions/src/main/scripts/run.sh")
 KERNEL = os.environ.get("MODELWORK_KERNEL_NAME")
-NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr"]
+NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr", "anomaly"]
 
 
 def outputs(nb):
@@ -124,6 +124,13 @@ class TemplateNotebooks(unittest.TestCase):
         self.assertIn("ARIMA(0,1,1)(0,1,1)[12]", str(step_json(nb, "fit")), "the airline model, as R's auto.arima")
         metrics = step_json(nb, "evaluate")["metrics"]["test"]
         self.assertAlmostEqual(metrics["mape"], 8.52, delta=0.05)
+
+    def test_anomaly(self):
+        nb = self.load("anomaly")
+        self.check_common(nb, min_pngs=2)
+        metrics = step_json(nb, "evaluate")["metrics"]["test"]
+        self.assertGreater(metrics["image_auroc"], 0.85, "far above the 0.827 thumbnail-kNN floor: %s" % metrics)
+        self.assertGreater(metrics["pixel_auroc"], 0.85, metrics)
 
 
 if __name__ == "__main__":
