@@ -182,8 +182,8 @@ final class OcrDataset {
                 String[] f = line.trim().split("\\s+");
                 if (f.length < 5) continue;
                 int n = f.length;
-                double x1 = Double.parseDouble(f[n - 5 + 1]), y1 = Double.parseDouble(f[n - 5 + 2]);
-                double x2 = Double.parseDouble(f[n - 5 + 3]), y2 = Double.parseDouble(f[n - 5 + 4]);
+                double x1 = Double.parseDouble(f[n - 5]), y1 = Double.parseDouble(f[n - 4]);
+                double x2 = Double.parseDouble(f[n - 3]), y2 = Double.parseDouble(f[n - 2]);
                 boolean end = f[0].equals("\t") || line.startsWith("\t");
                 if (cur != null && (end || x1 < lastX)) { out.add(cur); cur = null; }
                 if (end) continue;
