@@ -6,6 +6,7 @@ import io.modelwork.core.Options;
 import io.modelwork.core.Step;
 import io.modelwork.shared.ArtifactsHandler;
 import io.modelwork.shared.RegisterHandler;
+import io.modelwork.shared.Tuning;
 import io.modelwork.spi.Category;
 import io.modelwork.spi.StepContext;
 import io.modelwork.spi.StepHandler;
@@ -62,13 +63,9 @@ public final class OcrCategory implements Category<OcrState> {
             Option.choice("whitespace", "collapse", List.of("collapse", "keep"), "collapse: runs of spaces/newlines count as one space"),
             Option.integer("worst", 5, 0, 100, "images in the error gallery"),
             Option.bool("baseline", false, "also run Tesseract on the same images (when installed)"));
-    static final Options TUNE = Options.of(
-            Option.numbers("thresh", "0.3,0.2,0.4", 0.01, 0.99, "thresh values tried"),
-            Option.numbers("box_thresh", "0.6,0.5,0.7", 0.0, 1.0, "box_thresh values tried"),
-            Option.numbers("unclip_ratio", "1.5,1.8,2.0", 0.5, 5.0, "unclip_ratio values tried"),
-            Option.numbers("limit_side", null, 32.0, 8192.0, "side limits tried (a new one detects again; default: the current)"),
-            Option.integer("budget", 12, 1, 1000, "trials (the current settings are trial 0)"),
-            Option.bool("apply", true, "apply the best settings when better than the current"));
+    static final Options TUNE = Tuning.OPTIONS.without("strategy", "trials").plus(
+            Option.choice("strategy", "grid", List.of("grid", "random", "tpe", "asha"), "search strategy"),
+            Option.integer("trials", 12, 1, 100_000, "configurations tried (default space: thresh=0.3|0.2|0.4 box_thresh=0.6|0.5|0.7 unclip_ratio=1.5|1.8|2.0; limit_side=… may be added)"));
     static final Options CALIBRATE = Options.of(
             Option.number("target_precision", 0.95, 0.0, 1.0, "wanted share of correct words among the words kept"));
     static final Options EXPORT = Options.of(Option.path("target", "bundle folder (default <run_dir>/export)"));
@@ -145,7 +142,7 @@ public final class OcrCategory implements Category<OcrState> {
         m.put(Step.BUILD, Args.of("spec", "ocr.ppocr"));
         m.put(Step.FIT, Args.empty());
         m.put(Step.EVALUATE, Args.empty());
-        m.put(Step.TUNE, Args.of("budget", 3));
+        m.put(Step.TUNE, Args.of("trials", 2));
         m.put(Step.CALIBRATE, Args.of("target_precision", 0.9));
         m.put(Step.EXPORT, Args.empty());
         m.put(Step.ARTIFACTS, Args.empty());

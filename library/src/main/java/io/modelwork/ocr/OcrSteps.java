@@ -12,7 +12,13 @@ import io.modelwork.ocr.ppocr.OcrConfig;
 import io.modelwork.ocr.ppocr.OcrResult;
 import io.modelwork.report.GalleryItem;
 import io.modelwork.report.StepReport;
+import io.modelwork.shared.Tuning;
 import io.modelwork.spi.StepContext;
+import io.modelwork.tune.Direction;
+import io.modelwork.tune.Objective;
+import io.modelwork.tune.SearchSpace;
+import io.modelwork.tune.TunerConfig;
+import io.modelwork.tune.TuningReport;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -201,56 +207,49 @@ final class OcrSteps {
     }
 
     /**
-     * tune: a grid over thresh × box_thresh × unclip_ratio (× side limits when given) on the validation images, scored
-     * by CER; detection maps come from fit's cache (a new side limit detects again), recognitions are cached by box.
+     * tune: the shared {@link Tuning} search (grid by default) over {@code thresh}, {@code box_thresh},
+     * {@code unclip_ratio} (and {@code limit_side} when given in {@code space=}) on the validation images, minimising
+     * CER. Detection maps come from fit's cache (a new side limit detects again) and recognitions are cached by box, so
+     * a trial mostly re-runs the post-processing. Trials run one at a time (they share the pipeline and its caches).
+     * The best settings are applied only when their validation CER is below the current settings'.
      */
     static StepReport tune(OcrState s, Args a, StepContext ctx) {
         List<String> ids = tuneSet(s, "tune");
-        double[] th = a.getDoubles("thresh", new double[]{0.3, 0.2, 0.4});
-        double[] bt = a.getDoubles("box_thresh", new double[]{0.6, 0.5, 0.7});
-        double[] ur = a.getDoubles("unclip_ratio", new double[]{1.5, 1.8, 2.0});
-        double[] ls = a.getDoubles("limit_side", new double[]{s.config.limitSide()});
-        int budget = a.getInt("budget", 12);
         OcrConfig current = s.config;
-        List<OcrConfig> grid = new ArrayList<>();
-        grid.add(current);
-        for (double l : ls) for (double t : th) for (double b : bt) for (double u : ur) {
-            OcrConfig c = current.withDet((int) l, t, b, u);
-            if (!grid.contains(c)) grid.add(c);
-        }
-        if (grid.size() > budget) {
-            List<OcrConfig> rest = new ArrayList<>(grid.subList(1, grid.size()));
-            Collections.shuffle(rest, new Random(ctx.run().seed()));
-            grid = new ArrayList<>(List.of(current));
-            grid.addAll(rest.subList(0, budget - 1));
-        }
-        Table t = Table.create("trials");
-        IntColumn trial = IntColumn.create("trial");
-        DoubleColumn cT = DoubleColumn.create("thresh"), cB = DoubleColumn.create("box_thresh"), cU = DoubleColumn.create("unclip_ratio"),
-                cL = DoubleColumn.create("limit_side"), cC = DoubleColumn.create("cer");
-        double currentCer = Double.NaN, bestCer = Double.POSITIVE_INFINITY;
-        OcrConfig best = current;
-        for (int i = 0; i < grid.size(); i++) {
-            ctx.progress().update("tune", i + 1, grid.size(), "trial " + i);
-            s.config = grid.get(i);
-            double cer = score(s, ids, true, true).cer();
-            if (i == 0) currentCer = cer;
-            if (cer < bestCer - 1e-12) { bestCer = cer; best = grid.get(i); }
-            trial.append(i); cT.append(s.config.thresh()); cB.append(s.config.boxThresh()); cU.append(s.config.unclipRatio());
-            cL.append(s.config.limitSide()); cC.append(cer);
-        }
-        boolean apply = a.getBool("apply", true) && bestCer < currentCer - 1e-12;
-        s.config = apply ? best : current;
-        t.addColumns(trial, cL, cT, cB, cU, cC);
-        StepReport r = new StepReport("tune", apply
-                ? String.format(Locale.ROOT, "Validation CER %.4f → %.4f with thresh %.2f, box_thresh %.2f, unclip_ratio %.2f, limit_side %d",
-                currentCer, bestCer, best.thresh(), best.boxThresh(), best.unclipRatio(), best.limitSide())
-                : String.format(Locale.ROOT, "Kept the current settings (validation CER %.4f; no trial was better)", currentCer));
-        r.table(t);
-        r.body().put("current_cer", currentCer).put("best_cer", bestCer).put("applied", apply).put("trials", grid.size()).set("config", s.config.toJson());
-        r.note("trial 0 is the current model; the detection maps are fit's (cached), so only post-processing and new boxes' recognition run");
-        if (apply) ctx.invalidate(Step.EVALUATE);
+        double currentCer = score(s, ids, true, true).cer();
+        SearchSpace space = Tuning.space(a, SearchSpace.parse("thresh=0.3|0.2|0.4 box_thresh=0.6|0.5|0.7 unclip_ratio=1.5|1.8|2.0"));
+        TunerConfig cfg = Tuning.config(a.with("threads", 1).with("strategy", a.getString("strategy", "grid")).with("trials", a.getInt("trials", 12)),
+                ctx, "cer", Direction.MINIMIZE, 1);
+        Objective obj = (params, budget, seed) -> {
+            s.config = apply(current, params);
+            try {
+                return score(s, ids, true, true).cer();
+            } finally {
+                s.config = current;
+            }
+        };
+        TuningReport tr = Tuning.run(ctx, space, obj, cfg);
+        StepReport r = Tuning.report(cfg.strategy().toString().toLowerCase(Locale.ROOT), tr, currentCer);
+        OcrConfig best = apply(current, tr.bestParams());
+        boolean keep = Tuning.decide(r, tr, currentCer, a.getBool("apply", true), () -> {
+            s.config = best;
+            return score(s, ids, true, true).cer();
+        });
+        s.config = keep ? best : current;
+        r.body().put("current_cer", currentCer).put("best_cer", tr.bestValue()).put("trials", tr.trials().size()).set("config", s.config.toJson());
+        r.note("the detection maps are fit's (cached) and recognitions are cached by box: a trial re-runs the DB post-processing and recognises only new boxes");
+        if (keep) ctx.invalidate(Step.EVALUATE);
         return r;
+    }
+
+    private static OcrConfig apply(OcrConfig c, Map<String, Object> p) {
+        return c.withDet(p.containsKey("limit_side") ? ((Number) p.get("limit_side")).intValue() : c.limitSide(),
+                num(p, "thresh", c.thresh()), num(p, "box_thresh", c.boxThresh()), num(p, "unclip_ratio", c.unclipRatio()));
+    }
+
+    private static double num(Map<String, Object> p, String k, double d) {
+        Object v = p.get(k);
+        return v instanceof Number n ? n.doubleValue() : v == null ? d : Double.parseDouble(String.valueOf(v));
     }
 
     /**
