@@ -4,7 +4,7 @@ DetResizeForTest/NormalizeImage) with OpenCV, NumPy and ONNX Runtime, to write t
 the Java pipeline with. The one substitution: pyclipper is not installable here, so the unclip uses shapely's buffer
 with round joins (quad_segs 8) — PaddleOCR's own docs note the offset only needs to grow the box by `distance`.
 
-  python ppocr_reference.py MODEL_DIR OUT.json IMAGE...
+  [DROP=0.5] python ppocr_reference.py MODEL_DIR OUT.json IMAGE...   (DROP: drop_score)
 """
 import json, math, sys
 import cv2, numpy as np, onnxruntime as ort
@@ -128,6 +128,7 @@ def recognise(crops):
             res[i] = ("".join(chars[t] for t in ti[sel]), float(np.mean(conf)))
     return res
 
+DROP = float(__import__("os").environ.get("DROP", "0.5"))
 out = {}
 for f in images:
     img = cv2.imread(f, cv2.IMREAD_UNCHANGED)
@@ -136,5 +137,5 @@ for f in images:
         a = img[:, :, 3:4] / 255.0; img = (255 * (1 - a) + img[:, :, :3] * a).astype(np.uint8)
     boxes = sorted_boxes(detect(img))
     rec_res = recognise(classify([crop(img, b.copy()) for b in boxes]))
-    out[f.split("/")[-1]] = [{"box": [float(v) for v in b.reshape(-1)], "text": t, "score": s} for b, (t, s) in zip(boxes, rec_res) if s >= 0.5]
+    out[f.split("/")[-1]] = [{"box": [float(v) for v in b.reshape(-1)], "text": t, "score": s} for b, (t, s) in zip(boxes, rec_res) if s >= DROP]
 json.dump(out, open(out_file, "w"), indent=1, ensure_ascii=False)

@@ -74,7 +74,9 @@ class PpOcrQualityTest {
         List<Row> rows = run(dir, imgs, gts, out);
         long exact = rows.stream().filter(r -> r.ours() == 0).count();
         // measured: 9 of 10 lines verbatim; l1_DejaVuSans (115 characters, slanted) is recognised with confidence 0.44 < drop_score
-        // and dropped, so the corpus CER is set by that one line. Tesseract reads all ten verbatim.
+        // and dropped, so the corpus CER is set by that one line — PaddleOCR's own inference (the transcription in
+        // ppocr_reference.py, DROP=0) reads the same garbage at 0.4387: a limit of the model on a 50:1 line, not of the port.
+        // Tesseract reads all ten verbatim.
         assertTrue(exact >= 9, exact + " lines verbatim");
         List<String> refs = new ArrayList<>();
         for (String g : gts) refs.add(OcrScoring.norm(Files.readString(dir.resolve(g)), true, true));
