@@ -81,4 +81,39 @@ class OcrLifecycleTest {
             assertNotNull(s.report(Step.EVALUATE).orElseThrow());
         }
     }
+
+    /** labels= TSV, spec ocr.ppocr.rec on word images, case-insensitive scoring. */
+    @Test void wordImagesWithLabelsAndTheRecognitionOnlySpec() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("words"));
+        String[] words = {"Modelwork", "Invoice42", "RECEIPT"};
+        StringBuilder tsv = new StringBuilder();
+        for (int i = 0; i < words.length; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40 + 28 * words[i].length(), 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = img.createGraphics();
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), 64);
+            g.setColor(java.awt.Color.BLACK);
+            g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 40));
+            g.drawString(words[i], 12, 46);
+            g.dispose();
+            javax.imageio.ImageIO.write(img, "png", dir.resolve("w" + i + ".png").toFile());
+            tsv.append("w").append(i).append(".png\t").append(i == 2 ? words[i].toLowerCase() : words[i]).append('\n');
+        }
+        Files.writeString(tmp.resolve("labels.tsv"), tsv.toString());
+        try (Session s = Session.create(tmp)) {
+            s.configure("threads=2 run_dir=" + tmp.resolve("run3"));
+            s.attachDataset("path=" + dir + " labels=" + tmp.resolve("labels.tsv") + " task=ocr");
+            s.prepareData("");
+            s.split("");
+            s.build("spec=ocr.ppocr.rec");
+            s.fit("");
+            StepReport strict = s.evaluate("on=all");
+            StepReport loose = s.evaluate("on=all case_sensitive=false");
+            // the third label is lower-case: an error only when case counts
+            assertEquals(1.0, loose.body().get("metrics").get("exact_match").asDouble(), loose.body().toString());
+            assertEquals(0.0, loose.body().get("metrics").get("cer").asDouble());
+            assertEquals(2.0 / 3, strict.body().get("metrics").get("exact_match").asDouble(), 1e-12);
+        }
+    }
 }
