@@ -2,8 +2,6 @@ package io.modelwork.registry;
 
 import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
-import io.modelwork.session.Session;
-import io.modelwork.core.Step;
 import io.modelwork.report.StepReport;
 import io.modelwork.report.Tables;
 
@@ -30,14 +28,6 @@ public final class RegisterStep {
         String s = Path.of(fileOrName).getFileName().toString().replaceAll("\\..*$", "").replaceAll("[^A-Za-z0-9._-]", "_");
         if (s.isEmpty()) s = "model";
         return s.length() > ModelRegistry.MAX_NAME_LENGTH ? s.substring(0, ModelRegistry.MAX_NAME_LENGTH) : s;
-    }
-
-    /** Adds {@code test_<metric>} tags from the evaluate step's test-set metrics, when evaluate ran (numbers only). */
-    public static void addTestMetricTags(Session session, Map<String, String> tags) {
-        session.report(Step.EVALUATE).ifPresent(ev -> ev.body().path("metrics").path("test").fields()
-                .forEachRemaining(e -> {
-                    if (e.getValue().isNumber()) tags.putIfAbsent("test_" + e.getKey(), String.valueOf(e.getValue().asDouble()));
-                }));
     }
 
     /**
