@@ -47,10 +47,24 @@ public final class VideoSource implements AutoCloseable {
         this.kind = kind;
         this.grabber = g;
         double fps = fpsOverride > 0 ? fpsOverride : g.getFrameRate();
-        int frames = kind.equals("stream") ? -1 : g.getLengthInFrames();
+        int frames = kind.equals("stream") ? -1 : announcedFrames(g);
         double secs = g.getLengthInTime() > 0 ? g.getLengthInTime() / 1e6 : (frames > 0 && fps > 0 ? frames / fps : -1);
         this.info = new VideoInfo(source, kind, g.getFormat(), g.getVideoCodecName(), fps, frames, g.getImageWidth(),
                 g.getImageHeight(), secs);
+    }
+
+    /**
+     * The frame count the container's header announces (AVI {@code dwLength}, MP4 {@code stsz}: FFmpeg's
+     * {@code nb_frames}), which survives a truncated file; else FFmpeg's estimate from duration × rate.
+     */
+    private static int announcedFrames(FFmpegFrameGrabber g) {
+        try {
+            long nb = g.getFormatContext().streams(g.getVideoStream()).nb_frames();
+            if (nb > 0 && nb < Integer.MAX_VALUE) return (int) nb;
+        } catch (RuntimeException e) {
+            // no stream information: fall back to the estimate
+        }
+        return g.getLengthInFrames();
     }
 
     /** True for URLs FFmpeg reads as network streams. */
