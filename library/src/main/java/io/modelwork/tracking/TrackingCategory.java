@@ -75,7 +75,8 @@ public final class TrackingCategory implements Category<TrackingState> {
         if (p == null) return 0;
         if (VideoSource.isStream(p)) return RECOGNISED;
         String l = p.toLowerCase(Locale.ROOT);
-        if (l.matches(".*\\.(avi|mp4|mkv|mov|webm|m4v|mpg|mpeg|ts|flv|wmv)$")) return RECOGNISED;
+        // above asr's RECOGNISED for media files: a video file is tracking unless task=asr says otherwise
+        if (l.matches(".*\\.(avi|mp4|mkv|mov|webm|m4v|mpg|mpeg|ts|flv|wmv)$")) return RECOGNISED + 2;
         try {
             Path d = Path.of(p);
             if (Files.isDirectory(d.resolve("img1")) || (Files.isRegularFile(d.resolve("seqinfo.ini")))) return RECOGNISED + 1;

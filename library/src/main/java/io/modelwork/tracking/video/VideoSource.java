@@ -166,7 +166,9 @@ public final class VideoSource implements AutoCloseable {
         }
         if (f == null || f.image == null) {
             ended = true;
-            if (info.frames() > 0 && next < info.frames() - 1 && !kind.equals("frames"))
+            if (kind.equals("stream"))
+                stopReason = "the stream ended after " + next + " frames (a live source has no announced length: what arrived is kept)";
+            else if (info.frames() > 0 && next < info.frames() - 1 && !kind.equals("frames"))
                 stopReason = "the source ended after " + next + " of " + info.frames() + " frames (truncated or cut off)";
             return null;
         }
