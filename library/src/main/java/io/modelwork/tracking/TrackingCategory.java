@@ -48,7 +48,8 @@ public final class TrackingCategory implements Category<TrackingState> {
             Option.number("match_thresh", 0.8, 0.0, 1.0, "cost limit of the first association (1 − IoU·score)"),
             Option.integer("buffer", 30, 1, 10000, "lost-track buffer at 30 fps (scaled by the video's rate)"),
             Option.number("new_track_margin", 0.1, 0.0, 1.0, "a track starts at track_thresh + margin"));
-    static final Options EVALUATE = Options.of(Option.integer("gallery", 3, 0, 100, "frames with the most misses and false tracks shown"));
+    static final Options EVALUATE = Options.of(Option.integer("gallery", 3, 0, 100, "frames with the most misses and false tracks shown"),
+            Option.bool("video", true, "write the annotated test segment (boxes, ids, trails) as MP4"));
     static final Options TUNE = Tuning.OPTIONS;
     static final Options BACKTEST = Options.of(Option.integer("windows", 4, 1, 1000, "replay windows over validation + test"));
     static final Options CALIBRATE = Options.of(

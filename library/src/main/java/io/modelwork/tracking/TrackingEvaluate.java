@@ -106,6 +106,13 @@ final class TrackingEvaluate {
         TrackingData.writeTracks(dir.resolve("tracks_test.txt"), shift(tt, main[0]));
         r.body().put("tracks_file", dir.resolve("tracks_test.txt").toString());
         r.gallery(gallery(s, main, gtw, tt, a.getInt("gallery", 3), dir.resolve("gallery")));
+        if (a.getBool("video", true)) {
+            Path mp4 = TrackingRender.video(s.source, s.info.fps(), main, tt, dir.resolve("tracks_test.mp4"));
+            r.body().put("video", mp4.toString());
+            s.videoFile = mp4;
+            r.gallery(List.of(new GalleryItem("annotated video", gtw.size() + " ground-truth boxes", tt.size() + " track boxes", 0,
+                    Map.of("what", "test segment with track boxes, ids and trails (MPEG-4 in MP4)"), mp4.toString(), "video/mp4")));
+        }
         if (s.stopReason != null) r.note("the video stopped early (" + s.stopReason + "): metrics cover the frames decoded");
         return r;
     }
@@ -116,7 +123,14 @@ final class TrackingEvaluate {
         return o;
     }
 
-    /** Frames with the most misses + false boxes (IoU 0.5 matching), drawn: ground truth green, tracks red with ids. */
+    /** An identity switch: ground-truth object {@code gt} matched to {@code before} in frame {@code from}, to {@code after} in {@code to}. */
+    record Switch(int gt, int from, int to, int before, int after, double[] boxFrom, double[] boxTo) { }
+
+    /**
+     * Galleries: identity switches as before/after crops (the object where it was last matched, and where it is matched
+     * to another track id), and the frames with the most misses + false tracks (IoU 0.5 matching), drawn with ground
+     * truth green and tracks red with ids.
+     */
     static List<GalleryItem> gallery(TrackingState s, int[] range, List<MotText.Box> gt, List<TrackBox> tracks, int k, Path dir) {
         List<GalleryItem> out = new ArrayList<>();
         int n = s.frames(range);
@@ -126,50 +140,104 @@ final class TrackingEvaluate {
         for (MotText.Box b : gt) if ((int) b.conf() != 0) gb.get(b.frame() - 1).add(new double[]{b.left(), b.top(), b.left() + b.width(), b.top() + b.height(), b.id()});
         for (TrackBox b : tracks) tb.get(b.frame() - 1).add(new double[]{b.left(), b.top(), b.left() + b.width(), b.top() + b.height(), b.id()});
         int[][] err = new int[n][];
-        for (int i = 0; i < n; i++) err[i] = errors(gb.get(i), tb.get(i));
+        List<Switch> switches = new ArrayList<>();
+        Map<Integer, Object[]> last = new java.util.HashMap<>(); // gt id -> {frame, track id, box}
+        for (int i = 0; i < n; i++) {
+            List<int[]> pairs = new ArrayList<>();
+            err[i] = errors(gb.get(i), tb.get(i), pairs);
+            for (int[] pr : pairs) {
+                double[] g = gb.get(i).get(pr[0]);
+                int gid = (int) g[4], tid = (int) tb.get(i).get(pr[1])[4];
+                Object[] prev = last.get(gid);
+                if (prev != null && (int) prev[1] != tid)
+                    switches.add(new Switch(gid, (int) prev[0], i, (int) prev[1], tid, (double[]) prev[2], g));
+                last.put(gid, new Object[]{i, tid, g});
+            }
+        }
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < n; i++) order.add(i);
         order.sort((p, q) -> Integer.compare(err[q][0] + err[q][1], err[p][0] + err[p][1]));
         List<Integer> pick = order.subList(0, Math.min(k, n)).stream().filter(i -> err[i][0] + err[i][1] > 0).sorted().toList();
-        if (pick.isEmpty()) return out;
+        List<Switch> sw = switches.subList(0, Math.min(k, switches.size()));
+        java.util.Set<Integer> need = new java.util.TreeSet<>(pick);
+        for (Switch x : sw) { need.add(x.from()); need.add(x.to()); }
+        if (need.isEmpty()) return out;
+        Map<Integer, BufferedImage> imgs = new java.util.HashMap<>();
         try (VideoSource v = VideoSource.open(s.source, s.info.fps())) {
-            int last = range[0] + pick.get(pick.size() - 1);
+            int lastNeeded = range[0] + ((java.util.TreeSet<Integer>) need).last();
             VideoFrame f;
-            int q = 0;
-            while ((f = v.next()) != null && f.index() <= last) {
-                int i = f.index() - range[0];
-                if (i < 0 || !pick.contains(i)) continue;
-                BufferedImage img = f.toImage();
-                Graphics2D gr = img.createGraphics();
-                gr.setStroke(new BasicStroke(2));
-                gr.setColor(Color.GREEN);
-                for (double[] b : gb.get(i)) gr.drawRect((int) b[0], (int) b[1], (int) (b[2] - b[0]), (int) (b[3] - b[1]));
-                gr.setColor(Color.RED);
-                for (double[] b : tb.get(i)) {
-                    gr.drawRect((int) b[0], (int) b[1], (int) (b[2] - b[0]), (int) (b[3] - b[1]));
-                    gr.drawString("#" + (int) b[4], (int) b[0] + 2, (int) b[1] + 12);
-                }
-                gr.dispose();
-                Path png = dir.resolve(String.format(Locale.ROOT, "%02d-frame%05d.png", q++, f.index() + 1));
-                Files.createDirectories(dir);
-                Path tmp = Files.createTempFile(dir, ".frame", ".png");
-                ImageIO.write(img, "png", tmp.toFile());
-                Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                Map<String, String> fields = new LinkedHashMap<>();
-                fields.put("missed", Integer.toString(err[i][0]));
-                fields.put("false", Integer.toString(err[i][1]));
-                fields.put("colours", "ground truth green, tracks red with ids");
-                out.add(new GalleryItem("frame " + (f.index() + 1), gb.get(i).size() + " objects", tb.get(i).size() + " tracks",
-                        err[i][0] + err[i][1], fields, png.toString(), "image/png"));
+            while ((f = v.next()) != null && f.index() <= lastNeeded)
+                if (f.index() >= range[0] && need.contains(f.index() - range[0])) imgs.put(f.index() - range[0], f.toImage());
+        }
+        int q = 0;
+        for (Switch x : sw) {
+            BufferedImage a = imgs.get(x.from()), b = imgs.get(x.to());
+            if (a == null || b == null) continue;
+            BufferedImage ca = crop(a, x.boxFrom(), "#" + x.before() + " frame " + (range[0] + x.from() + 1)),
+                    cb = crop(b, x.boxTo(), "#" + x.after() + " frame " + (range[0] + x.to() + 1));
+            BufferedImage panel = new BufferedImage(ca.getWidth() + cb.getWidth() + 4, Math.max(ca.getHeight(), cb.getHeight()), BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = panel.createGraphics();
+            g.drawImage(ca, 0, 0, null);
+            g.drawImage(cb, ca.getWidth() + 4, 0, null);
+            g.dispose();
+            Path png = write(panel, dir.resolve(String.format(Locale.ROOT, "%02d-idsw-gt%d-frame%05d.png", q++, x.gt(), range[0] + x.to() + 1)));
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("kind", "identity switch");
+            fields.put("panels", "before (last frame matched to the old id) | after");
+            out.add(new GalleryItem("frame " + (range[0] + x.to() + 1) + " gt " + x.gt(), "object " + x.gt(),
+                    "track #" + x.before() + " → #" + x.after(), x.to() - x.from(), fields, png.toString(), "image/png"));
+        }
+        for (int i : pick) {
+            BufferedImage img = imgs.get(i);
+            Graphics2D gr = img.createGraphics();
+            gr.setStroke(new BasicStroke(2));
+            gr.setColor(Color.GREEN);
+            for (double[] b : gb.get(i)) gr.drawRect((int) b[0], (int) b[1], (int) (b[2] - b[0]), (int) (b[3] - b[1]));
+            gr.setColor(Color.RED);
+            for (double[] b : tb.get(i)) {
+                gr.drawRect((int) b[0], (int) b[1], (int) (b[2] - b[0]), (int) (b[3] - b[1]));
+                gr.drawString("#" + (int) b[4], (int) b[0] + 2, (int) b[1] + 12);
             }
-        } catch (IOException e) {
-            throw new ModelworkException("Cannot write the gallery: " + e.getMessage(), dir.toString(), "check free disk space and permissions");
+            gr.dispose();
+            Path png = write(img, dir.resolve(String.format(Locale.ROOT, "%02d-errors-frame%05d.png", q++, range[0] + i + 1)));
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("kind", "missed and false detections");
+            fields.put("missed", Integer.toString(err[i][0]));
+            fields.put("false", Integer.toString(err[i][1]));
+            fields.put("colours", "ground truth green, tracks red with ids");
+            out.add(new GalleryItem("frame " + (range[0] + i + 1), gb.get(i).size() + " objects", tb.get(i).size() + " tracks",
+                    err[i][0] + err[i][1], fields, png.toString(), "image/png"));
         }
         return out;
     }
 
-    /** {missed, false} of one frame at IoU ≥ 0.5 (optimal matching). */
-    static int[] errors(List<double[]> g, List<double[]> t) {
+    private static BufferedImage crop(BufferedImage img, double[] b, String label) {
+        int pad = 12;
+        int x0 = Math.max(0, (int) b[0] - pad), y0 = Math.max(0, (int) b[1] - pad);
+        int x1 = Math.min(img.getWidth(), (int) b[2] + pad), y1 = Math.min(img.getHeight(), (int) b[3] + pad);
+        BufferedImage c = new BufferedImage(Math.max(1, x1 - x0), Math.max(1, y1 - y0) + 14, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = c.createGraphics();
+        g.drawImage(img.getSubimage(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)), 0, 14, null);
+        g.setColor(Color.YELLOW);
+        g.drawString(label, 1, 11);
+        g.dispose();
+        return c;
+    }
+
+    private static Path write(BufferedImage img, Path png) {
+        try {
+            Files.createDirectories(png.getParent());
+            Path tmp = Files.createTempFile(png.getParent(), ".frame", ".png");
+            ImageIO.write(img, "png", tmp.toFile());
+            Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return png;
+        } catch (IOException e) {
+            throw new ModelworkException("Cannot write the gallery: " + e.getMessage(), png.toString(), "check free disk space and permissions");
+        }
+    }
+
+    /** {missed, false} of one frame at IoU ≥ 0.5 (optimal matching); matched [gt index, track index] pairs into {@code pairs}. */
+    static int[] errors(List<double[]> g, List<double[]> t, List<int[]> pairs) {
         if (g.isEmpty() || t.isEmpty()) return new int[]{g.size(), t.size()};
         double[][] c = new double[g.size()][t.size()];
         for (int i = 0; i < g.size(); i++) for (int j = 0; j < t.size(); j++) {
@@ -178,7 +246,7 @@ final class TrackingEvaluate {
         }
         LinearSumAssignment.Result r = LinearSumAssignment.minimize(c);
         int m = 0;
-        for (int q = 0; q < r.size(); q++) if (c[r.rows()[q]][r.cols()[q]] < 0) m++;
+        for (int q = 0; q < r.size(); q++) if (c[r.rows()[q]][r.cols()[q]] < 0) { m++; pairs.add(new int[]{r.rows()[q], r.cols()[q]}); }
         return new int[]{g.size() - m, t.size() - m};
     }
 

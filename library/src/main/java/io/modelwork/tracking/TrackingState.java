@@ -49,6 +49,7 @@ public final class TrackingState implements CategoryState, Exportable {
     List<List<Detection>> dets;
     String stopReason;
     Path exportDir;
+    Path videoFile; // evaluate's annotated video (not checkpointed: evaluate writes it again)
     int threads = 1;
     VideoSource open; // a decoder held by a step (closed by close())
 
@@ -173,6 +174,7 @@ public final class TrackingState implements CategoryState, Exportable {
 
     @Override public Map<String, Object> artifacts() {
         Map<String, Object> m = new LinkedHashMap<>();
+        if (videoFile != null) m.put("annotated_video", videoFile);
         if (exportDir != null) for (String f : List.of("pipeline.json", "detector.onnx", "tracks.txt")) m.put(f, exportDir.resolve(f));
         return m;
     }
