@@ -21,8 +21,8 @@ import java.util.Map;
  *   <li>{@code nanodet}: per stride a class-score output {@code [1, N, C]} (sigmoid) and a box-distribution output
  *       {@code [1, N, 4·B]}; BGR, mean (103.53, 116.28, 123.675), std (57.375, 57.12, 58.395); each side is the
  *       expectation of a softmax over B bins × stride from the centre (x·s, y·s) (NanoDet-m's {@code distance2bbox}).
- *       NanoDet's own demo resizes without keeping the aspect ratio; here the same top-left letterbox as YOLOX is used
- *       so that boxes map back by one ratio (a deliberate difference).</li>
+ *       Here the frame goes through the same top-left letterbox as YOLOX (aspect ratio kept, pad 114 before
+ *       normalising), whatever NanoDet's config says about {@code keep_ratio}, so boxes map back by one ratio.</li>
  *   <li>{@code yolov8}: one output {@code [1, 4+C, N]} (YOLOv8/YOLO11 exported by Ultralytics): centred letterbox,
  *       RGB /255, rows cx, cy, w, h in input pixels then C class scores, no objectness.</li>
  * </ul>
