@@ -1,7 +1,13 @@
-// Browser test: an executed template notebook opened in the classic Notebook (Debian's jupyter-notebook) with
-// Debian's headless Chromium, driven by Playwright (playwright-core, no bundled browser).
+// Browser test: an executed template notebook opened in the classic Notebook (Debian's jupyter-notebook) or in
+// JupyterLab 4 (--app lab: the project's .venv/bin/jupyter-lab, or MODELWORK_JUPYTER_LAB) with Debian's headless
+// Chromium, driven by Playwright (playwright-core, no bundled browser).
 //
-//   node notebook-render.test.mjs --notebook EXECUTED.ipynb --out DIR [--timeout-s 90] [--no-kernel-check]
+//   node notebook-render.test.mjs --notebook EXECUTED.ipynb --out DIR [--app notebook|lab] [--timeout-s 90]
+//        [--no-kernel-check] [--min-tables N]
+//
+// In JupyterLab it checks every output of the notebook (windowing off, so that all cells are in the page): at least
+// N report tables rendered as HTML tables, charts as images (<img> of PNG/SVG, or Vega-Lite charts), no JSON tree
+// (.jp-RenderedJSON: a report bundle with application/json shows as one), and no error output in the notebook.
 //
 // Checks in the page: a Tablesaw report table (<table class="dataframe"> inside div.mw-table) rendered with rows,
 // and a chart rendered as <img src="data:image/png;..."> that the browser decoded (naturalWidth > 0); then that the
@@ -19,21 +25,26 @@ import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.MODELWORK_CHROMIUM || '/usr/bin/chromium';
 const NOTEBOOK_APP = process.env.MODELWORK_JUPYTER_NOTEBOOK || '/usr/bin/jupyter-notebook';
+const LAB_APP = process.env.MODELWORK_JUPYTER_LAB
+  || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../.venv/bin/jupyter-lab');
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 function parseArgs(argv) {
-  const a = { timeoutS: 90, kernelCheck: true };
+  const a = { timeoutS: 90, kernelCheck: true, app: 'notebook', minTables: 1 };
   for (let i = 0; i < argv.length; i++) {
     switch (argv[i]) {
       case '--notebook': a.notebook = argv[++i]; break;
       case '--out': a.out = argv[++i]; break;
       case '--timeout-s': a.timeoutS = Number(argv[++i]); break;
       case '--no-kernel-check': a.kernelCheck = false; break;
+      case '--app': a.app = argv[++i]; break;
+      case '--min-tables': a.minTables = Number(argv[++i]); break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
-  if (!a.notebook || !a.out) throw new Error('usage: notebook-render.test.mjs --notebook EXECUTED.ipynb --out DIR');
+  if (!a.notebook || !a.out) throw new Error('usage: notebook-render.test.mjs --notebook EXECUTED.ipynb --out DIR [--app notebook|lab]');
+  if (!['notebook', 'lab'].includes(a.app)) throw new Error(`--app takes notebook or lab, not ${a.app}`);
   return a;
 }
 
@@ -55,7 +66,7 @@ function freePort() {
 async function waitForServer(base, token, server, deadline) {
   let last = '';
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`jupyter-notebook exited with ${server.exitCode}`);
+    if (server.exitCode !== null) throw new Error(`the Jupyter server exited with ${server.exitCode}`);
     try {
       const r = await fetch(`${base}/api/status`, { headers: { Authorization: `token ${token}` } });
       if (r.ok) return;
@@ -85,15 +96,18 @@ async function main() {
     console.error(e.message);
     return 2;
   }
-  for (const [what, p] of [['chromium', CHROMIUM], ['jupyter-notebook', NOTEBOOK_APP], ['notebook', args.notebook]]) {
+  const lab = args.app === 'lab';
+  const app = lab ? LAB_APP : NOTEBOOK_APP;
+  for (const [what, p] of [['chromium', CHROMIUM], [lab ? 'jupyter-lab' : 'jupyter-notebook', app], ['notebook', args.notebook]]) {
     if (!fs.existsSync(p)) { console.error(`missing ${what}: ${p}`); return 2; }
   }
   const deadline = t0 + args.timeoutS * 1000;
   const name = path.basename(args.notebook, '.ipynb');
+  const shot = lab ? `${name}-lab` : name; // file names of the screenshots and the result
   fs.mkdirSync(args.out, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwork-browser-'));
   const dirs = {};
-  for (const d of ['root', 'runtime', 'config', 'data', 'chromium-profile']) {
+  for (const d of ['root', 'runtime', 'config', 'data', 'chromium-profile', 'lab-settings', 'lab-workspaces']) {
     dirs[d] = path.join(tmp, d);
     fs.mkdirSync(dirs[d]);
   }
@@ -102,8 +116,15 @@ async function main() {
   const port = await freePort();
   const token = crypto.randomBytes(24).toString('hex');
   const base = `http://127.0.0.1:${port}`;
-  const serverArgs = ['--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
-    `--NotebookApp.token=${token}`, `--notebook-dir=${dirs.root}`];
+  const serverArgs = lab
+    ? ['--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0', `--IdentityProvider.token=${token}`,
+      `--ServerApp.root_dir=${dirs.root}`, '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate']
+    : ['--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
+      `--NotebookApp.token=${token}`, `--notebook-dir=${dirs.root}`];
+  // Lab draws only the cells in view unless windowing is off: every output must be in the page to be counted
+  const trackerSettings = path.join(dirs['lab-settings'], '@jupyterlab', 'notebook-extension');
+  fs.mkdirSync(trackerSettings, { recursive: true });
+  fs.writeFileSync(path.join(trackerSettings, 'tracker.jupyterlab-settings'), JSON.stringify({ windowingMode: 'none' }));
   if (process.getuid && process.getuid() === 0) serverArgs.push('--allow-root');
   const env = {
     ...process.env,
@@ -112,16 +133,23 @@ async function main() {
     JUPYTER_DATA_DIR: dirs.data, // notebook signatures (the notebook opens untrusted); kernelspecs via JUPYTER_PATH
     IPYTHONDIR: path.join(tmp, 'ipython'),
     PYDEVD_DISABLE_FILE_VALIDATION: '1',
+    JUPYTERLAB_SETTINGS_DIR: dirs['lab-settings'],
+    JUPYTERLAB_WORKSPACES_DIR: dirs['lab-workspaces'],
   };
-  const serverLog = fs.createWriteStream(path.join(args.out, 'notebook-server.log'));
-  const server = spawn(NOTEBOOK_APP, serverArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serverLog = fs.createWriteStream(path.join(args.out, lab ? 'lab-server.log' : 'notebook-server.log'));
+  const server = spawn(app, serverArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout.pipe(serverLog, { end: false });
   server.stderr.pipe(serverLog, { end: false });
   let context;
-  const result = { notebook: args.notebook, chromium: CHROMIUM, checks: {}, pageErrors: [], ok: false };
+  const result = { notebook: args.notebook, app: args.app, chromium: CHROMIUM, checks: {}, pageErrors: [], ok: false };
   try {
+    // the executed notebook itself: no error output (a failed cell would show one in any front end)
+    const nb = JSON.parse(fs.readFileSync(args.notebook, 'utf8'));
+    const errors = nb.cells.flatMap((c) => (c.outputs || []).filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`));
+    result.checks.errorOutputs = errors.length;
+    if (errors.length) throw new Error(`the notebook has error outputs: ${errors.join(' | ')}`);
     await waitForServer(base, token, server, Math.min(deadline, Date.now() + 60000));
-    log(`Notebook server up at ${base}`);
+    log(`${lab ? 'JupyterLab' : 'Notebook'} server up at ${base}`);
 
     context = await chromium.launchPersistentContext(dirs['chromium-profile'], {
       executablePath: CHROMIUM,
@@ -135,6 +163,13 @@ async function main() {
     page.on('pageerror', (e) => result.pageErrors.push(String(e.message || e)));
     page.setDefaultTimeout(Math.max(5000, deadline - Date.now()));
 
+    if (lab) {
+      await checkLab(page, base, token, name, args, result);
+      await page.screenshot({ path: path.join(args.out, `${shot}.png`) });
+      result.ok = true;
+      log(`PASS; screenshots in ${args.out}`);
+      return 0;
+    }
     await page.goto(`${base}/notebooks/${encodeURIComponent(name)}.ipynb?token=${token}`, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('#notebook-container .cell');
     log('notebook loaded');
@@ -152,6 +187,8 @@ async function main() {
     if (!(tableInfo.headers > 0 && tableInfo.rows > 0 && tableInfo.height > 0))
       throw new Error(`the report table rendered empty: ${JSON.stringify(tableInfo)}`);
     result.checks.tables = await page.locator('.output_html table.dataframe').count();
+    if (result.checks.tables < args.minTables)
+      throw new Error(`only ${result.checks.tables} report tables rendered (expected ≥ ${args.minTables})`);
     log(`report table rendered (${tableInfo.rows} rows × ${tableInfo.headers} columns; ${result.checks.tables} tables in the page)`);
 
     // 2. a chart: <img src="data:image/png;base64,..."> decoded by the browser
@@ -183,11 +220,11 @@ async function main() {
     console.error(`[browser-test] FAIL: ${result.error}`);
     try {
       const page = context?.pages()[0];
-      if (page) await page.screenshot({ path: path.join(args.out, `${name}-failure.png`) });
+      if (page) await page.screenshot({ path: path.join(args.out, `${shot}-failure.png`) });
     } catch { /* best effort */ }
   } finally {
     result.seconds = (Date.now() - t0) / 1000;
-    fs.writeFileSync(path.join(args.out, 'result.json'), JSON.stringify(result, null, 2));
+    fs.writeFileSync(path.join(args.out, lab ? 'result-lab.json' : 'result.json'), JSON.stringify(result, null, 2));
     if (context) await context.close().catch(() => {});
     await stopServer(server);
     serverLog.end();
@@ -195,6 +232,55 @@ async function main() {
   }
   if (result.pageErrors.length) log(`page errors: ${result.pageErrors.join(' | ')}`);
   return result.ok ? 0 : 1;
+}
+
+/** JupyterLab 4: report tables, charts as images or Vega-Lite, no JSON trees, the kernel idle. */
+async function checkLab(page, base, token, name, args, result) {
+  await page.goto(`${base}/lab/tree/${encodeURIComponent(name)}.ipynb?token=${token}`, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('.jp-Notebook .jp-Cell');
+  log('notebook loaded in JupyterLab');
+  const table = page.locator('.jp-OutputArea-output div.mw-table table.dataframe').first();
+  await table.waitFor({ state: 'visible' });
+  // the outputs of every cell are in the page (windowing off); give the lazy renderers (Vega) a moment
+  await page.waitForFunction(() => document.querySelectorAll('.jp-OutputArea-output').length > 0);
+  await page.waitForTimeout(1500);
+  const counts = await page.evaluate(() => {
+    const q = (s) => document.querySelectorAll(s).length;
+    const stderr = [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+      .map((e) => e.textContent).filter((t) => /Exception|Error:|error:/.test(t));
+    return {
+      outputs: q('.jp-OutputArea-output'),
+      tables: q('.jp-OutputArea-output div.mw-table table.dataframe'),
+      tableRows: [...document.querySelectorAll('.jp-OutputArea-output div.mw-table table.dataframe')]
+        .map((t) => t.querySelectorAll('tbody tr').length),
+      imgCharts: q('.jp-OutputArea-output img[src^="data:image/png"], .jp-OutputArea-output img[src^="data:image/svg"], .jp-RenderedSVG svg'),
+      vegaCharts: q('.jp-OutputArea-output .vega-embed'),
+      jsonTrees: q('.jp-RenderedJSON'),
+      stderrErrors: stderr,
+      stickyHeaders: [...document.querySelectorAll('.jp-OutputArea-output div.mw-table th')]
+        .filter((th) => getComputedStyle(th).position === 'sticky').length,
+    };
+  });
+  result.checks.lab = counts;
+  log(`JupyterLab: ${counts.tables} report tables, ${counts.imgCharts} image + ${counts.vegaCharts} Vega-Lite charts, `
+    + `${counts.jsonTrees} JSON trees, ${counts.outputs} outputs`);
+  if (counts.jsonTrees > 0) throw new Error(`${counts.jsonTrees} outputs render as a JSON tree (application/json in a bundle?)`);
+  if (counts.tables < args.minTables) throw new Error(`only ${counts.tables} report tables rendered (expected ≥ ${args.minTables})`);
+  if (counts.tableRows.some((n) => n === 0)) throw new Error(`a report table rendered without rows: ${counts.tableRows}`);
+  if (counts.imgCharts + counts.vegaCharts === 0) throw new Error('no chart rendered as an image or a Vega-Lite chart');
+  if (counts.stderrErrors.length) throw new Error(`error text in the outputs: ${counts.stderrErrors.join(' | ').slice(0, 500)}`);
+  // the first chart: a decoded image, or a drawn Vega canvas/svg
+  const chart = page.locator('.jp-OutputArea-output .vega-embed, .jp-OutputArea-output img[src^="data:image/png"]').first();
+  await chart.scrollIntoViewIfNeeded();
+  const drawn = await chart.evaluate((el) => el.tagName === 'IMG' ? el.complete && el.naturalWidth > 0
+    : !!el.querySelector('canvas, svg') && el.getBoundingClientRect().height > 50);
+  if (!drawn) throw new Error('the first chart was not drawn');
+  await chart.screenshot({ path: path.join(args.out, `${name}-lab-chart.png`) });
+  if (args.kernelCheck) {
+    await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { state: 'attached' });
+    result.checks.kernel = (await page.locator('.jp-KernelName').first().textContent())?.trim();
+    log(`kernel "${result.checks.kernel}" idle`);
+  }
 }
 
 process.exitCode = await main();

@@ -16,6 +16,8 @@ def notebook(title, intro, steps):
     for heading, why, code in steps:
         nb.cells.append(new_markdown_cell(f"## {heading}\n\n{why}"))
         nb.cells.append(new_code_cell(code))
+    for i, cell in enumerate(nb.cells):
+        cell.id = "cell-%02d" % i  # stable ids: regenerating gives the same files (nbformat draws random ones)
     return nb
 
 
@@ -58,8 +60,9 @@ REGRESSION = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "Write the deployment bundle: model, ONNX, preprocessing, signature and a manifest "
          "with hashes.", "%export"),
-        ("13 · register", "Register the bundle in the model registry; the model id is the key serving code uses.",
-         "%register name=concrete-xgb stage=staging"),
+        ("13 · register", "Register the bundle in the model registry; the model id is the key serving code uses. The "
+         "registry is the run's own (`runs/run-…/registry`) unless `MODELWORK_HOME` names one.",
+         "%register name=concrete-xgb stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map: where each file of this run is.", "%artifacts"),
         ("Session state", "What has run so far.", "%session"),
         ("15 · close", "Release the session's resources (files, native memory).", "%close"),
@@ -100,7 +103,7 @@ CLASSIFICATION = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "The deployment bundle with the label map and the chosen threshold.", "%export"),
         ("13 · register", "Register it; serving code refers to the model id.",
-         "%register name=breast-cancer-lgbm stage=staging"),
+         "%register name=breast-cancer-lgbm stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("Session state", "What has run so far.", "%session"),
         ("15 · close", "Release the session's resources.", "%close"),
@@ -141,7 +144,7 @@ RANKING = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "The bundle: native model, ONNX scorer (checked against the native model), signature.",
          "%export"),
-        ("13 · register", "Register the ranker.", "%register name=lambdarank-example stage=staging"),
+        ("13 · register", "Register the ranker.", "%register name=lambdarank-example stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("15 · close", "Release the session's resources.", "%close"),
     ])
@@ -176,7 +179,7 @@ OPTIMIZATION = notebook(
          'Magics.close("");\n'
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "Export the model data, search parameters, the solution and the solver log.", "%export"),
-        ("13 · register", "Register the solved model.", "%register name=berlin52-tsp stage=staging"),
+        ("13 · register", "Register the solved model.", "%register name=berlin52-tsp stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("15 · close", "Stop the solver and release resources.", "%close"),
         ("A CP-SAT model of your own (optimization.cpsat) · configure",
@@ -262,7 +265,7 @@ FORECASTING = notebook(
          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
         ("12 · export", "The model as JSON (orders, coefficients, state) that reloads and forecasts identically.",
          "%export"),
-        ("13 · register", "Register the forecaster.", "%register name=airpassengers-arima stage=staging"),
+        ("13 · register", "Register the forecaster.", "%register name=airpassengers-arima stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
         ("15 · close", "Release the session's resources.", "%close"),
     ])
@@ -288,7 +291,8 @@ def asr_notebook():
             ("7 · evaluate", "WER and CER over all five utterances, per-utterance substitutions/deletions/"
              "insertions, alignments with the errors in capitals, the worst utterances with audio players. "
              "Pocketsphinx reaches WER 0.366 here.", "%evaluate on=all normalize=basic"),
-            ("8 · tune", "Nothing to tune in a pretrained recogniser yet: the report says so.", "%tune"),
+            ("8 · tune", "A grid over the VAD threshold and the segment length, scored by WER on the training "
+             "utterances; applied only when it beats the current setting.", "%tune vad_threshold=0.4,0.6 seg_len=30"),
             ("9 · backtest", "Utterances have no time order.", "%backtest"),
             ("10 · calibrate", "The word-confidence threshold that keeps 95% correct words, to `thresholds.json`.",
              "%calibrate target_precision=0.95"),
@@ -302,7 +306,7 @@ def asr_notebook():
              'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
             ("12 · export", "Pipeline configuration, model reference (name, version, SHA-256), VAD settings, "
              "signature and thresholds.", "%export"),
-            ("13 · register", "Register the pipeline.", "%register name=librivox-vosk stage=staging"),
+            ("13 · register", "Register the pipeline.", "%register name=librivox-vosk stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
             ("14 · artifacts", "The artifact map.", "%artifacts"),
             ("15 · close", "Close the recogniser and the VAD session.", "%close"),
         ])
@@ -321,8 +325,10 @@ def anomaly_notebook():
             ("1 · configure", "Seed and threads first: the coreset's random start derives from the seed.",
              "%configure seed=42 threads=2"),
             ("2 · attach_dataset", "Attach the MVTec-layout folder; the report shows the images per class, sizes, "
-             "channels and bit depths, and names any unreadable file, wrong-size mask or duplicate.",
-             'session().attachDataset(Args.of("path", Assets.data("anomaly/magnetic-tile").toString()))'),
+             "channels and bit depths, and names any unreadable file, wrong-size mask or duplicate. `sample=50` takes "
+             "50 evenly spaced images per class so the template runs in a minute; remove it for all 700 images "
+             "(fit then takes a few minutes on 2 CPU cores; `bench/README.md` §8 has the full-set figures).",
+             'session().attachDataset(Args.of("path", Assets.data("anomaly/magnetic-tile").toString(), "sample", 50))'),
             ("3 · prepare_data", "Resize to the backbone's 224×224 input and normalise with ImageNet statistics; "
              "the preprocessing is frozen and exported beside the model.", "%prepare resize=224"),
             ("4 · split", "All train/good images train; the test classes are split half into validation (for "
@@ -351,7 +357,7 @@ def anomaly_notebook():
              'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
             ("12 · export", "One ONNX graph image → (score, anomaly map) with the memory bank inside, checked "
              "against the Java scorer to 1e-4 before the bundle is published.", "%export"),
-            ("13 · register", "Register the bundle.", "%register name=magnetic-tile-patchcore stage=staging"),
+            ("13 · register", "Register the bundle.", "%register name=magnetic-tile-patchcore stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
             ("14 · artifacts", "The standard artifact map.", "%artifacts"),
             ("15 · close", "Release the ONNX sessions.", "%close"),
         ])

@@ -10,6 +10,9 @@ import threading
 import time
 import unittest
 
+# a report's JSON (never application/json, which JupyterLab shows as a JSON tree instead of the HTML)
+REPORT_MIME = "application/vnd.modelwork.report+json"
+
 from jupyter_client.manager import start_new_kernel
 
 KERNEL = os.environ.get("MODELWORK_KERNEL_NAME", "modelwork")
@@ -164,9 +167,10 @@ class KernelBehaviour(unittest.TestCase):
         tb = self.traceback(outputs)
         self.assertIn("name the label column", tb)
         self.assertNotIn("at java.", tb)
-        html = [m["content"]["data"]["text/html"] for m in outputs
-                if m["msg_type"] == "display_data" and "text/html" in m["content"]["data"]]
-        self.assertTrue(html and "<details>" in html[0] and "Fix:" in html[0])
+        self.assertIn("Column missing", tb)
+        self.assertIn("data.csv: column y", tb)
+        # shown once: the error output only (a second HTML card of the same error was shown before)
+        self.assertEqual([m for m in outputs if m["msg_type"] == "display_data"], [])
 
     def test_compile_error_points_at_the_line(self):
         reply, outputs = self.run_cell("int a = 1;\nint b = a + undefinedThing;")
@@ -201,6 +205,57 @@ class KernelBehaviour(unittest.TestCase):
         self.assertEqual(reply["ename"], "ModelworkException")
         self.assertIn("seed", self.traceback(outputs))
 
+    def test_modelwork_error_is_shown_once(self):
+        reply, outputs = self.run_cell("%configure sed=1")
+        self.assertEqual(reply["ename"], "ModelworkException")
+        shown = [m for m in outputs if m["msg_type"] in ("display_data", "execute_result", "error", "stream")]
+        self.assertEqual([m["msg_type"] for m in shown], ["error"], "one error output, no extra display of it")
+        tb = self.traceback(outputs)
+        self.assertIn("did you mean 'seed'", tb)
+
+    def test_runtime_error_names_the_cell_line(self):
+        reply, outputs = self.run_cell("int[] a = new int[1];\nint k = 3;\na[k] = 1;")
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("line 3 of the cell: a[k] = 1;", self.traceback(outputs))
+        self.run_cell("void boom() {\n  int z = 0;\n  System.out.println(1 / z);\n}")
+        reply, outputs = self.run_cell("int q = 1;\nboom();")
+        tb = self.traceback(outputs)
+        self.assertIn("in boom(…), line 3 of its declaration, called from line 2 of the cell: boom();", tb)
+
+    def test_display_shows_no_out(self):
+        reply, outputs = self.run_cell('display(html("<b>x</b>"))')
+        kinds = [m["msg_type"] for m in outputs if m["msg_type"] in ("display_data", "execute_result")]
+        self.assertEqual(kinds, ["display_data"], "display(x) must not echo its id as an Out")
+        reply, outputs = self.run_cell('display(Chart.line("c", "C", "x", "y", List.of(Chart.Series.line("s", '
+                                       'new double[]{1, 2}, new double[]{1, 4}))), "image/png")')
+        data = [m["content"]["data"] for m in outputs if m["msg_type"] == "display_data"]
+        self.assertEqual([sorted(d) for d in data], [["image/png"]])
+        reply, outputs = self.run_cell('new java.awt.image.BufferedImage(4, 3, java.awt.image.BufferedImage.TYPE_INT_RGB)')
+        self.assertIn("image/png", self.mimes(outputs))
+
+    def test_magic_keys_complete_and_inspect(self):
+        code = "%configure se"
+        self.kc.complete(code, len(code))
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertIn("seed=", reply["matches"])
+        self.assertEqual(reply["cursor_start"], len("%configure "))
+        code = "int x = 1;\n%fit ro"
+        self.kc.complete(code, len(code))
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertIn("rounds=", reply["matches"])
+        code = "%configure device=c"
+        self.kc.complete(code, len(code))
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["matches"], ["cpu", "cuda"])
+        self.kc.inspect("%configure seed=1", 3)
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertTrue(reply["found"])
+        self.assertIn("seed", reply["data"]["text/plain"])
+        self.assertIn("default 42", reply["data"]["text/plain"])
+        reply, outputs = self.run_cell("%help fit")
+        text = "".join(m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result")
+        self.assertIn("rounds", text)
+
     def test_recipe_cell_magic_and_session_from_java(self):
         data = os.path.join(data_dir(), "regression/modeldata_concrete.csv")
         reply, outputs = self.run_cell(
@@ -212,8 +267,8 @@ class KernelBehaviour(unittest.TestCase):
             "build: {spec: regression.xgboost, max_depth: 3}\n"
             "fit: {rounds: 30}\n", timeout=600)
         self.assertEqual(reply["status"], "ok", self.traceback(outputs))
-        steps = [m["content"]["data"]["application/json"]["step"] for m in outputs
-                 if "application/json" in m["content"].get("data", {})]
+        steps = [m["content"]["data"][REPORT_MIME]["step"] for m in outputs
+                 if REPORT_MIME in m["content"].get("data", {})]
         self.assertEqual(steps[:6], ["configure", "attach_dataset", "prepare_data", "split", "build", "fit"])
         reply, outputs = self.run_cell("session().hasRun(Step.FIT)")
         results = [m for m in outputs if m["msg_type"] == "execute_result"]

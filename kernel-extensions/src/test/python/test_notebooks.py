@@ -1,6 +1,6 @@
 """Executes the template notebooks with the launcher's run script (nbclient, the real Jupyter client) and checks
 their outputs: no error cell, HTML tables, PNG charts, metric values within bounds (read from the evaluate report's
-application/json output).
+application/vnd.modelwork.report+json output).
     /usr/bin/python3 -m unittest -v test_notebooks     (kernel: MODELWORK_KERNEL_NAME or the notebooks' 'modelwork')
 The executed notebooks go to MODELWORK_NOTEBOOKS_OUT when set (JupyterProtocolTest: target/notebooks, which the
 browser test then opens), else to a temporary folder.
@@ -10,13 +10,16 @@ import subprocess
 import tempfile
 import unittest
 
+# a report's JSON (never application/json, which JupyterLab shows as a JSON tree instead of the HTML)
+REPORT_MIME = "application/vnd.modelwork.report+json"
+
 import nbformat
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "../../../.."))
 RUN = os.path.join(ROOT, "kernel-extensions/src/main/scripts/run.sh")
 KERNEL = os.environ.get("MODELWORK_KERNEL_NAME")
-NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr"]
+NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr", "anomaly"]
 
 
 def outputs(nb):
@@ -28,15 +31,15 @@ def outputs(nb):
 
 def step_json(nb, step):
     for _, o in outputs(nb):
-        j = o.get("data", {}).get("application/json")
+        j = o.get("data", {}).get(REPORT_MIME)
         if isinstance(j, dict) and j.get("step") == step:
             return j
     raise AssertionError("no %s report in the notebook" % step)
 
 
 def step_jsons(nb, step):
-    return [o["data"]["application/json"] for _, o in outputs(nb)
-            if isinstance(o.get("data", {}).get("application/json"), dict) and o["data"]["application/json"].get("step") == step]
+    return [o["data"][REPORT_MIME] for _, o in outputs(nb)
+            if isinstance(o.get("data", {}).get(REPORT_MIME), dict) and o["data"][REPORT_MIME].get("step") == step]
 
 
 class TemplateNotebooks(unittest.TestCase):
@@ -69,6 +72,17 @@ class TemplateNotebooks(unittest.TestCase):
         for _, o in outputs(nb):
             if "data" in o:
                 self.assertIn("text/plain", o["data"])
+                self.assertNotIn("application/json", o["data"], "JupyterLab would show a JSON tree")
+        # a template registers into its run's own registry unless MODELWORK_HOME names one (not ~/.modelwork)
+        registry = step_json(nb, "register").get("registry", "")
+        if os.environ.get("MODELWORK_HOME"):
+            self.assertEqual(registry, os.environ["MODELWORK_HOME"])
+        else:
+            self.assertRegex(registry, r"/run-[^/]+/registry$")
+        # display(...) cells show their displays, not the display id as an Out
+        for c, o in outputs(nb):
+            if o.output_type == "execute_result" and c.source.strip().startswith("display("):
+                self.fail("display(...) echoed its id: %r" % o["data"].get("text/plain"))
 
     def test_regression(self):
         nb = self.load("regression")
@@ -110,6 +124,13 @@ class TemplateNotebooks(unittest.TestCase):
         self.assertIn("ARIMA(0,1,1)(0,1,1)[12]", str(step_json(nb, "fit")), "the airline model, as R's auto.arima")
         metrics = step_json(nb, "evaluate")["metrics"]["test"]
         self.assertAlmostEqual(metrics["mape"], 8.52, delta=0.05)
+
+    def test_anomaly(self):
+        nb = self.load("anomaly")
+        self.check_common(nb, min_pngs=2)
+        metrics = step_json(nb, "evaluate")["metrics"]["test"]
+        self.assertGreater(metrics["image_auroc"], 0.85, "far above the 0.827 thumbnail-kNN floor: %s" % metrics)
+        self.assertGreater(metrics["pixel_auroc"], 0.85, metrics)
 
 
 if __name__ == "__main__":

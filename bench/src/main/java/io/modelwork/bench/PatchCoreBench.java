@@ -28,7 +28,7 @@ import static io.modelwork.bench.BenchSupport.*;
  * {@code patchcore.onnx} in ONNX Runtime, the ONNX-vs-Java parity, the quality figures (validation/test image and
  * pixel AUROC, AUPRO), coreset time as the bank grows (train subsets at {@code --scaling-ratio}), and peak heap.
  *
- * <pre>bench/run.sh PatchCoreBench [--quick] [--ratio=0.1] [--k=9] [--scaling-ratio=0.01]</pre>
+ * <pre>bench/run.sh PatchCoreBench [--quick] [--ratio=0.1] [--k=9] [--scaling-ratio=0.01] [--scaling-sizes=50,100,200,400] [--only-scaling]</pre>
  */
 public final class PatchCoreBench {
     public static void main(String[] argv) throws Exception {
@@ -37,6 +37,12 @@ public final class PatchCoreBench {
         int k = fl.getInt("k", 9, 9);
         double scalingRatio = Double.parseDouble(fl.get("scaling-ratio", "0.01"));
         Path data = Assets.data("anomaly/magnetic-tile");
+        int[] sizes = java.util.Arrays.stream(fl.get("scaling-sizes", fl.quick ? "25,50" : "50,100,200,400").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        if (fl.values.containsKey("only-scaling")) {
+            scaling(data, scalingRatio, sizes);
+            return;
+        }
         Path tmp = tempDir("patchcore-bench");
         try (Session s = Session.create(tmp)) {
             s.configure(Args.of("seed", 42, "threads", THREADS, "run_dir", tmp.resolve("run").toString(), "progress", false));
@@ -67,7 +73,7 @@ public final class PatchCoreBench {
                         + f(m.get(set).get("pixel_auroc").asDouble(), 4) + " / " + f(m.get(set).get("aupro").asDouble(), 4));
             row("peak heap MB", f(peakHeapMb(), 0));
         }
-        scaling(data, scalingRatio, fl.quick ? new int[]{25, 50} : new int[]{50, 100, 200, 400});
+        scaling(data, scalingRatio, sizes);
         deleteTree(tmp);
     }
 

@@ -34,7 +34,7 @@ final class KernelMagics implements MagicSet {
         m.put("maven", maven::run);
         m.put("load", this::load);
         m.put("time", line -> time(line));
-        m.put("help", line -> Magics.helpText(kernel.magicHelp()));
+        m.put("help", line -> Magics.help(line, kernel.magicHelp()));
         return m;
     }
 
@@ -58,7 +58,7 @@ final class KernelMagics implements MagicSet {
         h.put("%%time", "run the cell and print the wall time");
         h.put("%%html", "show the cell as HTML");
         h.put("%%markdown", "show the cell as Markdown");
-        h.put("%help", "this list");
+        h.put("%help", "this list; %help STEP: the keys of a step (e.g. %help fit)");
         return h;
     }
 

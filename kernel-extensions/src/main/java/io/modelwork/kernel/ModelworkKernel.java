@@ -431,12 +431,12 @@ public class ModelworkKernel extends BaseKernel {
             Snippet s = ev.snippet();
             if (ev.status() == Snippet.Status.REJECTED) throw compileError(shell, s, code, start, lineBase);
             JShellException ex = ev.exception();
-            if (ex != null) throw runtimeError(ex, src);
+            if (ex != null) throw withCellLine(runtimeError(ex, src), ex, s, code, start, lineBase);
             String key = ev.value();
             if (key != null && key.startsWith("mw$")) {
                 boolean[] found = new boolean[1];
                 Object v = control().takeResult(key, found);
-                if (found[0] && shows(s)) value = v;
+                if (found[0] && shows(s) && !Display.isLastDisplayId(v)) value = v;
             }
         }
         return value;
@@ -486,6 +486,40 @@ public class ModelworkKernel extends BaseKernel {
                 List.of(RED + BOLD + "Interrupted" + RESET + ": the cell was stopped; the kernel and its state are kept."));
     }
 
+    /**
+     * The error with the cell line it was thrown at (from JShell's stack, whose frames name the snippet {@code #id}
+     * and the line in it), or, when it was thrown in a method an earlier cell declared, that method's name.
+     */
+    private static CellException withCellLine(CellException e, JShellException ex, Snippet s, String code, int start, int lineBase) {
+        String where = cellLine(ex.getStackTrace(), s.id(), code, start, lineBase);
+        if (where == null || !(e.getClass().getName().startsWith("io.modelwork.kernel.errors.") || e.getClass() == CellException.class))
+            return e;
+        if (e.ename().equals("Interrupted")) return e;
+        List<String> tb = new ArrayList<>(e.traceback());
+        tb.add(Math.min(1, tb.size()), CYAN + "  " + where + RESET);
+        return ErrorNames.create(e.ename(), e.getMessage(), tb);
+    }
+
+    /** "line 3 of the cell: a[3] = 1;" for the first frame of the cell's code; null when none is known. */
+    static String cellLine(StackTraceElement[] frames, String snippetId, String code, int start, int lineBase) {
+        String inner = null;
+        for (StackTraceElement f : frames) {
+            String file = f.getFileName();
+            if (file == null || !file.startsWith("#") || f.getLineNumber() <= 0) continue;
+            if (!file.equals("#" + snippetId)) {
+                if (inner == null) inner = "in " + f.getMethodName() + "(…), line " + f.getLineNumber() + " of its declaration";
+                continue;
+            }
+            int startLine = (int) code.substring(0, Math.min(start, code.length())).chars().filter(c -> c == '\n').count();
+            int idx = startLine + f.getLineNumber() - 1;
+            String[] lines = code.split("\n", -1);
+            String text = idx >= 0 && idx < lines.length ? lines[idx].strip() : "";
+            String here = "line " + (lineBase + idx + 1) + " of the cell" + (text.isEmpty() ? "" : ": " + text);
+            return inner == null ? here : inner + ", called from " + here;
+        }
+        return inner;
+    }
+
     private CellException runtimeError(JShellException ex, String src) {
         if (ex instanceof EvalException ee && ModelworkExecutionControl.INTERRUPTED_CLASS.equals(ee.getExceptionClassName()))
             return interrupted();
@@ -509,7 +543,7 @@ public class ModelworkKernel extends BaseKernel {
         if (t instanceof ExecutionInterrupted) return interrupted();
         ModelworkException me = findModelwork(t);
         if (me != null) {
-            showModelworkError(me);
+            // shown once, as the cell's error output (what / where / fix); no extra display of the same text
             List<String> tb = new ArrayList<>();
             tb.add(RED + BOLD + "Modelwork error: " + RESET + RED + me.what() + RESET);
             if (!me.where().isBlank()) tb.add(CYAN + "  where: " + RESET + me.where());
@@ -548,23 +582,6 @@ public class ModelworkKernel extends BaseKernel {
         for (Throwable c = t; c != null && seen.add(c); c = c.getCause())
             if (c instanceof ModelworkException me) return me;
         return null;
-    }
-
-    private void showModelworkError(ModelworkException me) {
-        if (!getIO().display.isAttached()) return;
-        StringWriter sw = new StringWriter();
-        me.printStackTrace(new PrintWriter(sw));
-        String html = "<div class=\"mw-error\" style=\"border-left:4px solid #c0392b;padding:6px 10px;background:#fdf2f2\">"
-                + "<div><b>What:</b> " + Html.esc(me.what()) + "</div>"
-                + (me.where().isBlank() ? "" : "<div><b>Where:</b> <code>" + Html.esc(me.where()) + "</code></div>")
-                + (me.fix().isBlank() ? "" : "<div><b>Fix:</b> " + Html.esc(me.fix()) + "</div>")
-                + "<details><summary>stack trace</summary><pre style=\"font-size:11px\">" + Html.esc(sw) + "</pre></details></div>";
-        StringBuilder text = new StringBuilder("What:  ").append(me.what());
-        if (!me.where().isBlank()) text.append("\nWhere: ").append(me.where());
-        if (!me.fix().isBlank()) text.append("\nFix:   ").append(me.fix());
-        DisplayData d = new DisplayData(text.toString());
-        d.putHTML(html);
-        getIO().display.display(d);
     }
 
     private static String simple(String cls) {
@@ -613,7 +630,18 @@ public class ModelworkKernel extends BaseKernel {
                 for (String n : (cell ? cellMagics : lineMagics).keySet()) if (n.startsWith(typed)) out.add(n);
                 return new ReplacementOptions(out, at - typed.length(), at);
             }
-            return null;
+            // the keys of a step magic (%fit ro<Tab> → rounds=), spec names after spec=, choices after key=
+            String name = typed.split("\\s+", 2)[0];
+            if (cell || name.length() == typed.length()) return null;
+            String args = typed.substring(name.length() + 1);
+            io.modelwork.magics.MagicOptions.Completion c;
+            try {
+                c = io.modelwork.magics.MagicOptions.complete(name, args);
+            } catch (RuntimeException e) {
+                return null;
+            }
+            if (c == null) return null;
+            return new ReplacementOptions(c.candidates(), at - args.length() + c.start(), at);
         }
         SourceCodeAnalysis a = shell().sourceCodeAnalysis();
         String masked = maskMagics(code);
@@ -629,6 +657,8 @@ public class ModelworkKernel extends BaseKernel {
 
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
+        DisplayData magic = inspectMagic(code, at);
+        if (magic != null) return magic;
         SourceCodeAnalysis a = shell().sourceCodeAnalysis();
         String masked = maskMagics(code);
         int[] r = snippetRange(a, masked, at);
@@ -654,6 +684,29 @@ public class ModelworkKernel extends BaseKernel {
         }
         DisplayData out = new DisplayData(text.toString().strip());
         out.putHTML(html.toString());
+        return out;
+    }
+
+    /** Shift-Tab on a step magic line: the step's keys with type, default, range and help. */
+    private DisplayData inspectMagic(String code, int at) {
+        int lineStart = at == 0 ? 0 : code.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
+        int lineEnd = code.indexOf('\n', at);
+        String line = code.substring(lineStart, lineEnd < 0 ? code.length() : lineEnd).strip();
+        if (!line.startsWith("%") || line.startsWith("%%")) return null;
+        String name = line.substring(1).split("\\s+", 2)[0];
+        String text;
+        try {
+            text = io.modelwork.magics.MagicOptions.inspect(name);
+        } catch (RuntimeException e) {
+            text = null;
+        }
+        if (text == null) {
+            String h = magicHelp.get("%" + name);
+            if (h == null) return null;
+            text = "%" + name + "  " + h;
+        }
+        DisplayData out = new DisplayData(text);
+        out.putHTML("<pre>" + Html.esc(text) + "</pre>");
         return out;
     }
 

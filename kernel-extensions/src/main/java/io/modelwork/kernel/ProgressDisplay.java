@@ -3,18 +3,22 @@ package io.modelwork.kernel;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.modelwork.core.Progress;
 import io.modelwork.kernel.display.Html;
+import io.modelwork.kernel.display.HumanNumbers;
 
 import java.util.UUID;
 
 /**
  * {@link Progress} as one output per step that is updated in place ({@code update_display_data}): an HTML progress bar
- * plus a text line. Updates are throttled to one every 250 ms; {@link #finished} always shows the final state.
+ * plus a text line with the elapsed time and, once a tenth of the work (or 2 s) is done, the estimated time left
+ * ("12/50 (24%) · 3.1 s elapsed · ETA 9.8 s"). Updates are throttled to one every 250 ms; {@link #finished} always
+ * shows the final state with the total time.
  */
 final class ProgressDisplay implements Progress {
     private final ModelworkKernel kernel;
     private String displayId;
     private String step;
     private long lastUpdate;
+    private long started;
 
     ProgressDisplay(ModelworkKernel kernel) { this.kernel = kernel; }
 
@@ -28,7 +32,8 @@ final class ProgressDisplay implements Progress {
         boolean first = displayId == null || !step.equals(this.step);
         if (!first && now - lastUpdate < 250_000_000L && done < total) return;
         lastUpdate = now;
-        DisplayData d = bundle(step, done, total, message, false);
+        if (first) started = now;
+        DisplayData d = bundle(step, done, total, message, false, (now - started) / 1e9);
         if (first) {
             this.step = step;
             displayId = UUID.randomUUID().toString();
@@ -42,19 +47,27 @@ final class ProgressDisplay implements Progress {
     @Override
     public synchronized void finished(String step, String message) {
         if (!kernel.getIO().display.isAttached() || displayId == null) return;
-        kernel.getIO().display.updateDisplay(displayId, bundle(step, 1, 1, message, true));
+        kernel.getIO().display.updateDisplay(displayId, bundle(step, 1, 1, message, true, (System.nanoTime() - started) / 1e9));
         displayId = null;
         this.step = null;
     }
 
-    static DisplayData bundle(String step, int done, int total, String message, boolean finished) {
+    static DisplayData bundle(String step, int done, int total, String message, boolean finished, double elapsedS) {
         int pct = total <= 0 ? 0 : (int) Math.min(100, Math.round(100.0 * done / total));
-        String text = finished ? String.format("[%s] done: %s", step, message == null ? "" : message)
-                : String.format("[%s] %d/%d (%d%%) %s", step, done, total, pct, message == null ? "" : message);
+        String msg = message == null || message.isBlank() ? "" : " " + message;
+        String text = finished ? String.format("[%s] done in %s:%s", step, HumanNumbers.duration(elapsedS), msg)
+                : String.format("[%s] %d/%d (%d%%) · %s elapsed%s%s", step, done, total, pct, HumanNumbers.duration(elapsedS),
+                        eta(done, total, elapsedS), msg);
         DisplayData d = new DisplayData(text);
         d.putHTML("<div class=\"mw-progress\" style=\"font-family:monospace;font-size:12px\">"
                 + "<progress value=\"" + (finished ? 100 : pct) + "\" max=\"100\" style=\"width:240px\"></progress> "
                 + Html.esc(text) + "</div>");
         return d;
+    }
+
+    /** " · ETA 9.8 s" from the rate so far, once a tenth of the work or 2 s are done; else empty. */
+    static String eta(int done, int total, double elapsedS) {
+        if (done <= 0 || total <= 0 || done >= total || (done * 10 < total && elapsedS < 2)) return "";
+        return " · ETA " + HumanNumbers.duration(elapsedS * (total - done) / done);
     }
 }

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An executed template notebook ({@code notebooks/regression.ipynb}) opened in the classic Notebook (Debian's
+ * An executed template notebook ({@code notebooks/regression.ipynb}) opened in JupyterLab 4 (the project's
+ * {@code .venv}, which {@code bin/modelwork setup} installs with pip; skipped without it) and in the classic Notebook (Debian's
  * {@code jupyter-notebook}, 127.0.0.1, a token, a free port, temporary Jupyter folders) with Debian's headless Chromium
  * driven by Playwright ({@code src/test/browser/notebook-render.test.mjs}, {@code playwright-core} pinned in its
  * package-lock.json): a Tablesaw report table and a PNG chart ({@code <img src="data:image/png...">}) must render, and
@@ -46,16 +47,36 @@ class NotebookBrowserTest {
     static final Path OUT = Path.of("target/browser").toAbsolutePath();
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
+    /** JupyterLab: the project's .venv (bin/modelwork setup), or -Dmodelwork.browser.lab=PATH. */
+    static final Path LAB_APP = Path.of(System.getProperty("modelwork.browser.lab", ROOT.resolve(".venv/bin/jupyter-lab").toString()));
+    /** Report tables the regression template shows at least (attach, prepare, split, fit, evaluate, tune, …). */
+    static final int MIN_TABLES = 10;
+
     @TempDir Path jupyterPath;
 
     @Test
     void executedNotebookRendersInChromium() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(NOTEBOOK_APP), "the classic Notebook is missing: apt-get install -y jupyter-notebook");
+        render("notebook", NOTEBOOK_APP, "regression-chart.png");
+    }
+
+    /**
+     * The same notebook in JupyterLab 4: every report renders as an HTML table (at least {@link #MIN_TABLES}), charts
+     * as images or Vega-Lite, no JSON tree (a bundle with {@code application/json} shows as one), no error output.
+     */
+    @Test
+    void executedNotebookRendersInJupyterLab() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(LAB_APP),
+                "JupyterLab is missing: bin/modelwork setup installs it into .venv/ (pip), or -Dmodelwork.browser.lab=PATH");
+        render("lab", LAB_APP, "regression-lab-chart.png");
+    }
+
+    private void render(String app, Path appPath, String chartShot) throws Exception {
         Assumptions.assumeFalse(Boolean.getBoolean("modelwork.skipBrowser"), "-Dmodelwork.skipBrowser=true");
         String given = System.getProperty("modelwork.browser.notebook", "");
         Assumptions.assumeTrue(!given.isBlank() || !Boolean.getBoolean("modelwork.skipNotebooks"),
                 "-Dmodelwork.skipNotebooks=true: no executed notebook to open (or pass -Dmodelwork.browser.notebook=PATH)");
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is missing: apt-get install -y chromium");
-        Assumptions.assumeTrue(Files.isExecutable(NOTEBOOK_APP), "the classic Notebook is missing: apt-get install -y jupyter-notebook");
         Optional<Path> node = onPath("node"), npm = onPath("npm");
         Assumptions.assumeTrue(node.isPresent() && npm.isPresent(), "Node.js/npm are missing: apt-get install -y nodejs npm");
         Assumptions.assumeTrue(run(List.of(PYTHON.toString(), "-c", "import jupyter_client, nbclient"), ROOT, Map.of(), 60).rc == 0,
@@ -75,14 +96,16 @@ class NotebookBrowserTest {
         Files.createDirectories(spec);
         Files.writeString(spec.resolve("kernel.json"),
                 KernelInstaller.kernelJson(java, Runtime.version().feature(), System.getProperty("java.class.path"), Map.of()));
-        Map<String, String> env = Map.of("JUPYTER_PATH", jupyterPath.toString(), "PYDEVD_DISABLE_FILE_VALIDATION", "1");
+        Map<String, String> env = Map.of("JUPYTER_PATH", jupyterPath.toString(), "PYDEVD_DISABLE_FILE_VALIDATION", "1",
+                "MODELWORK_JUPYTER_LAB", LAB_APP.toString());
 
         Path notebook = executedNotebook(given, env);
         Result r = run(List.of(node.get().toString(), BROWSER_DIR.resolve("notebook-render.test.mjs").toString(),
-                "--notebook", notebook.toString(), "--out", OUT.toString(), "--timeout-s", "100"), BROWSER_DIR, env, 150);
+                "--notebook", notebook.toString(), "--out", OUT.toString(), "--timeout-s", "120", "--app", app,
+                "--min-tables", String.valueOf(MIN_TABLES)), BROWSER_DIR, env, 170);
         System.out.println(r.out);
-        assertEquals(0, r.rc, "browser test failed (see target/browser/result.json, notebook-server.log, *-failure.png):\n" + r.out);
-        assertTrue(Files.size(OUT.resolve("regression-chart.png")) > 0);
+        assertEquals(0, r.rc, "browser test (" + app + ") failed (see target/browser/result*.json, *-server.log, *-failure.png):\n" + r.out);
+        assertTrue(Files.size(OUT.resolve(chartShot)) > 0);
     }
 
     /** An executed regression notebook: given, written by JupyterProtocolTest in this JVM, or executed now. */

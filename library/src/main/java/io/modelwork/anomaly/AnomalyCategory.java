@@ -26,6 +26,7 @@ public final class AnomalyCategory implements Category<AnomalyState> {
     static final Options ATTACH = Options.of(
             Option.path("path", "MVTec-layout folder (train/good, test/<class>, ground_truth), image folder or CSV manifest path,label[,mask]"),
             Option.choice("format", "auto", List.of("auto", "mvtec", "folder", "csv"), "dataset layout"),
+            Option.integer("sample", 0, 0, null, "at most this many images per split and class, evenly spaced by name (0 = all)"),
             Option.bool("strict", false, "unreadable images are an error (default: named in the report and left out)"),
             Option.text("task", null, "anomaly (needed for a plain folder or a CSV manifest)"));
     static final Options PREPARE = Options.of(
@@ -75,6 +76,23 @@ public final class AnomalyCategory implements Category<AnomalyState> {
         String kind = ImageDataset.detect(Path.of(p));
         if ("mvtec".equals(kind)) return RECOGNISED;
         return "folder".equals(kind) ? RECOGNISED / 2 : 0;
+    }
+
+    /** The contract's example: a 30-per-class sample of the shared magnetic-tile set, every step. */
+    @Override public LinkedHashMap<Step, Args> example(Path assets) {
+        LinkedHashMap<Step, Args> m = new LinkedHashMap<>();
+        m.put(Step.ATTACH_DATASET, Args.of("path", assets.resolve("data/anomaly/magnetic-tile").toString(), "sample", 30));
+        m.put(Step.PREPARE_DATA, Args.of("resize", 224));
+        m.put(Step.SPLIT, Args.of("validation", 0.5));
+        m.put(Step.BUILD, Args.of("spec", "anomaly.patchcore", "coreset_ratio", 0.05, "k", 9));
+        m.put(Step.FIT, Args.empty());
+        m.put(Step.EVALUATE, Args.of("gallery", 1));
+        m.put(Step.TUNE, Args.of("budget", 2, "k", "1,9"));
+        m.put(Step.BACKTEST, Args.of("windows", 2));
+        m.put(Step.CALIBRATE, Args.of("target_fpr", 0.1));
+        m.put(Step.EXPORT, Args.of("parity", 2));
+        m.put(Step.ARTIFACTS, Args.empty());
+        return m;
     }
 
     @Override public AnomalyState newState(StepContext ctx) {

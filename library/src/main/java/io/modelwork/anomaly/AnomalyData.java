@@ -25,7 +25,8 @@ final class AnomalyData {
     static StepReport attach(AnomalyState s, Args a, StepContext ctx) {
         Path path = Path.of(a.requireString("path", "give path= (an MVTec-layout folder, a folder of images or a CSV manifest)"));
         String format = a.getString("format", "auto");
-        ImageDataset ds = ImageDataset.open(path, format);
+        int sample = a.getInt("sample", 0);
+        ImageDataset ds = ImageDataset.open(path, format).sample(sample);
         ImageInspection ins = ImageInspection.of(ds, a.getBool("strict", false));
         List<Item> usable = ins.usable();
         boolean hasSplit = usable.stream().anyMatch(i -> i.split().equals("train"));
@@ -36,12 +37,13 @@ final class AnomalyData {
                     "PatchCore learns from normal images only: put defect-free images in train/good (label '" + ImageDataset.NORMAL + "')");
         s.dataPath = path.toAbsolutePath().normalize();
         s.format = ds.kind();
+        s.sample = sample;
         s.items = usable;
         s.fingerprint = ins.fingerprint();
         s.threads = ctx.run().threads();
         StepReport r = new StepReport("attach_dataset", "Images: " + ds.root().getFileName());
         ObjectNode b = r.body();
-        b.put("path", s.dataPath.toString()).put("format", ds.kind()).put("fingerprint", s.fingerprint).put("images", usable.size());
+        b.put("path", s.dataPath.toString()).put("format", ds.kind()).put("sample", sample).put("fingerprint", s.fingerprint).put("images", usable.size());
         ObjectNode counts = b.putObject("counts");
         ins.counts().forEach(counts::put);
         b.set("profile", io.modelwork.core.Json.MAPPER.valueToTree(ins.profile()));

@@ -30,6 +30,7 @@ public final class AnomalyState implements CategoryState, Exportable {
     // attach
     Path dataPath;
     String format = "auto";
+    int sample;
     String fingerprint;
     List<Item> items = List.of();
     // prepare
@@ -79,6 +80,7 @@ public final class AnomalyState implements CategoryState, Exportable {
         ObjectNode s = Json.object();
         s.put("data_path", dataPath == null ? null : dataPath.toString());
         s.put("format", format);
+        s.put("sample", sample);
         s.put("fingerprint", fingerprint);
         s.set("items", items(items));
         if (pre != null) s.set("preprocessing", pre.toJson());
@@ -108,8 +110,16 @@ public final class AnomalyState implements CategoryState, Exportable {
         JsonNode s = in.json("anomaly.json");
         dataPath = s.path("data_path").isTextual() ? Path.of(s.get("data_path").asText()) : null;
         format = s.path("format").asText("auto");
+        sample = s.path("sample").asInt(0);
         fingerprint = s.path("fingerprint").asText(null);
         items = items(s.path("items"));
+        if (dataPath != null && fingerprint != null) {
+            String now = ImageDataset.open(dataPath, format).sample(sample).fingerprint();
+            if (!now.equals(fingerprint))
+                throw new ModelworkException("The image dataset changed since the checkpoint (fingerprint " + now.substring(0, 12)
+                        + "…, saved " + fingerprint.substring(0, 12) + "…)", dataPath.toString(),
+                        "restore the images the checkpoint was made from, or start a new session and attach the data again");
+        }
         if (s.has("preprocessing")) pre = Preprocessing.fromJson(s.get("preprocessing"));
         flips = s.path("flips").asBoolean(false);
         train = items(s.path("train"));

@@ -53,6 +53,10 @@ public final class AsrCategory implements Category<AsrState> {
     static final Options CALIBRATE = Options.of(
             Option.number("target_precision", 0.95, 0.0, 1.0, "wanted share of correct words among the words kept"),
             Option.choice("normalize", "basic", List.of("none", "lower", "basic"), "text normalisation before aligning"));
+    static final Options TUNE = Options.of(
+            Option.numbers("vad_threshold", "0.35,0.5,0.65", 0.01, 0.99, "VAD thresholds to try"),
+            Option.numbers("seg_len", "10,30", 1.0, 3600.0, "segment lengths (s) to try"),
+            Option.choice("normalize", "basic", List.of("none", "lower", "basic"), "text normalisation of the WER"));
     static final Options EXPORT = Options.of(Option.path("dir", "export folder (default <run>/export)"));
 
     @Override public String name() { return "asr"; }
@@ -99,6 +103,7 @@ public final class AsrCategory implements Category<AsrState> {
             case FIT -> FIT;
             case EVALUATE -> EVALUATE;
             case CALIBRATE -> CALIBRATE;
+            case TUNE -> TUNE;
             case EXPORT -> EXPORT;
             case REGISTER -> RegisterHandler.OPTIONS;
             default -> Options.none();
@@ -114,6 +119,7 @@ public final class AsrCategory implements Category<AsrState> {
             case FIT -> AsrSteps::fit;
             case EVALUATE -> AsrScoring::evaluate;
             case CALIBRATE -> AsrScoring::calibrate;
+            case TUNE -> AsrTuning::tune;
             case EXPORT -> AsrExport::export;
             case REGISTER -> new RegisterHandler<>();
             case ARTIFACTS -> new ArtifactsHandler<>();
@@ -123,10 +129,23 @@ public final class AsrCategory implements Category<AsrState> {
 
     @Override public String notApplicable(Step step) {
         return switch (step) {
-            case TUNE -> "tune is not applicable to asr yet: the recognisers here have no trained hyper-parameters; set the VAD and segment length in prepare_data and compare with evaluate";
             case BACKTEST -> "backtest is not applicable to asr: utterances have no time order";
             default -> step.key() + " is not applicable to asr";
         };
+    }
+
+    /** The five LibriVox utterances (Sphinx transcription file) with Vosk: WER 4/71 over all of them. */
+    @Override public java.util.LinkedHashMap<Step, Args> example(Path assets) {
+        java.util.LinkedHashMap<Step, Args> m = new java.util.LinkedHashMap<>();
+        m.put(Step.ATTACH_DATASET, Args.of("path", assets.resolve("data/asr/librivox").toString()));
+        m.put(Step.PREPARE_DATA, Args.of("vad", "auto", "seg_len", 30));
+        m.put(Step.SPLIT, Args.of("test_fraction", 0.4));
+        m.put(Step.BUILD, Args.of("spec", "asr.vosk"));
+        m.put(Step.FIT, Args.empty());
+        m.put(Step.EVALUATE, Args.of("on", "all"));
+        m.put(Step.CALIBRATE, Args.of("target_precision", 0.95));
+        m.put(Step.EXPORT, Args.empty());
+        return m;
     }
 
     /** The engine of {@code spec}. */

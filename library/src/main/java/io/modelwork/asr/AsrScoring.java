@@ -52,7 +52,7 @@ final class AsrScoring {
             hyps.add(s.transcribe(u).text());
         }
         WordErrorRate.Result res = WordErrorRate.corpus(refs, hyps, n);
-        StepReport r = new StepReport("evaluate", String.format("WER %.4f, CER %.4f on %d %s utterances (%s)",
+        StepReport r = new StepReport("evaluate", String.format("WER %.4f, CER %.4f on %d utterances (%s set, normalize=%s)",
                 res.wer(), res.cer(), us.size(), on, n.name().toLowerCase()));
         ObjectNode b = r.body();
         b.put("wer", res.wer()).put("cer", res.cer()).put("on", on).put("normalize", n.name().toLowerCase())

@@ -37,7 +37,24 @@ public final class VoskEngine implements AsrEngine {
     private final int alternatives;
     private boolean closed;
 
-    static { LibVosk.setLogLevel(LogLevel.WARNINGS); }
+    static {
+        loadOrToolsFirst();
+        LibVosk.setLogLevel(LogLevel.WARNINGS);
+    }
+
+    /**
+     * Loads OR-Tools' native libraries (also on the library's class path, for optimization) before libvosk when they are
+     * present: once libvosk.so is in the process, loading OR-Tools' abseil crashes the JVM (SIGSEGV in
+     * {@code absl::flags_internal::FlagRegistry::RegisterFlag}); in the other order both work (seen with OR-Tools
+     * 9.14 and Vosk 0.3.45; {@code CategoryContractTest} runs asr before optimization in one JVM).
+     */
+    private static void loadOrToolsFirst() {
+        try {
+            Class.forName("com.google.ortools.Loader").getMethod("loadNativeLibraries").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // OR-Tools absent or unloadable: nothing to protect
+        }
+    }
 
     /** The cached model folder (unpacked on first use). */
     public static Path modelDir() {
@@ -49,6 +66,9 @@ public final class VoskEngine implements AsrEngine {
         this.alternatives = alternatives;
         try {
             this.model = new Model(modelDir.toString());
+        } catch (LinkageError e) {
+            throw new ModelworkException("The Vosk native library cannot be loaded: " + e.getMessage(), "libvosk (com.alphacephei:vosk:0.3.45, linux-x86-64)",
+                    "run on Linux x86-64 with glibc, or use another engine");
         } catch (IOException | RuntimeException e) {
             throw new ModelworkException("Vosk cannot load its model: " + e.getMessage(), modelDir.toString(),
                     "delete the folder (it is unpacked again from " + GROUP + ":" + ARTIFACT + ":" + VERSION + ")");

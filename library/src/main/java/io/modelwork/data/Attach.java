@@ -23,7 +23,7 @@ public final class Attach {
 
     public static final List<String> KEYS = List.of("path", "format", "query", "test_path", "target", "id", "group",
             "timestamp", "weight", "ignore", "types", "task", "drop_missing_target", "imbalance_threshold", "name",
-            "query_file", "max_label");
+            "query_file", "max_label", "max_columns", "encoding");
 
     /** The result: the dataset and its report (profile, validation, fingerprint). */
     public record Result(Dataset dataset, StepReport report) {}
@@ -43,13 +43,14 @@ public final class Attach {
         args.getMap("types").forEach((k, v) -> types.put(k, FieldType.of(String.valueOf(v))));
         if (format == TableReaders.Format.LIBSVM && !roles.containsValue(Role.TARGET)) roles.put("label", Role.TARGET);
 
-        Table loaded = TableReaders.read(resolvedRef, format, types, args.getString("query", null));
+        TableReaders.Settings settings = TableReaders.Settings.of(args);
+        Table loaded = TableReaders.read(resolvedRef, format, types, args.getString("query", null), settings);
         Table table = loaded;
         Table test = null;
         boolean queries = addQueryColumn(table, args.getString("query_file", resolvedRef + ".query"), resolvedRef, args.has("query_file"));
         if (args.has("test_path")) {
             String tp = resolve(baseDir, args.getString("test_path", null)).toString();
-            test = TableReaders.read(tp, TableReaders.detect(tp, args.getString("format", null)), types, null);
+            test = TableReaders.read(tp, TableReaders.detect(tp, args.getString("format", null)), types, null, settings);
             if (queries && !addQueryColumn(test, tp + ".query", tp, true)) { }
             alignTest(table, test, tp);
         }
@@ -88,6 +89,9 @@ public final class Attach {
             issue(issues, "warning", "missing_target", target, first + 1, missingTarget
                     + " rows without a target were dropped (drop_missing_target=true)");
         }
+
+        // infinities: an error in the target (naming the rows), reported per column in a feature
+        nonFinite(table, schema, target, resolvedRef, issues);
 
         Dataset.Task task = inferTask(args, schema, table, target);
         Dataset ds = new Dataset(resolvedRef, table, test, schema, task);
@@ -182,9 +186,29 @@ public final class Attach {
                 else throw new ModelworkException("The test file lacks column '" + c + "'", where,
                         "give the test file the same columns as the training file");
             }
+        boolean added = false;
         for (String c : test.columnNames())
-            if (!train.containsColumn(c)) train.addColumns(DoubleColumn.create(c, new double[train.rowCount()]));
-        test.reorderColumns(train.columnNames().toArray(new String[0]));
+            if (!train.containsColumn(c)) { train.addColumns(DoubleColumn.create(c, new double[train.rowCount()])); added = true; }
+        // libsvm feature columns f<index> in index order (an index only the test file uses was appended at the end)
+        List<String> order = new ArrayList<>(train.columnNames());
+        List<String> features = order.stream().filter(n -> n.matches("f\\d+")).sorted(
+                Comparator.comparingLong(n -> Long.parseLong(n.substring(1)))).toList();
+        if (added && !features.isEmpty()) {
+            List<String> rest = order.stream().filter(n -> !n.matches("f\\d+")).toList();
+            order = new ArrayList<>(rest);
+            order.addAll(features);
+            reorder(train, order);
+        }
+        reorder(test, train.columnNames());
+    }
+
+    /** Puts the columns of {@code t} in {@code order}, in place (Tablesaw's reorderColumns returns a new table). */
+    private static void reorder(Table t, List<String> order) {
+        if (t.columnNames().equals(order)) return;
+        List<Column<?>> cols = new ArrayList<>();
+        for (String n : order) cols.add(t.column(n));
+        t.removeColumns(t.columnNames().toArray(new String[0]));
+        t.addColumns(cols.toArray(new Column<?>[0]));
     }
 
     static FieldType typeOf(Column<?> c) {
@@ -218,6 +242,31 @@ public final class Attach {
             if (distinct.size() > 10) return Dataset.Task.REGRESSION;
         }
         return Dataset.Task.CLASSIFICATION;
+    }
+
+    /**
+     * Infinite values: in the target an error naming the first rows (a model cannot learn or be scored on them); in a
+     * numeric feature a warning per column with the count and the first row (NaN is a missing value and is counted as
+     * missing in the profile).
+     */
+    static void nonFinite(Table table, Schema schema, String target, String where, ArrayNode issues) {
+        for (Schema.Field f : schema.fields()) {
+            if (f.role() == Role.IGNORE || !(table.column(f.name()) instanceof NumericColumn<?> nc)) continue;
+            List<Integer> rows = new ArrayList<>();
+            int count = 0;
+            for (int i = 0; i < nc.size(); i++) {
+                if (nc.isMissing(i)) continue;
+                if (Double.isInfinite(nc.getDouble(i))) { count++; if (rows.size() < 5) rows.add(i + 1); }
+            }
+            if (count == 0) continue;
+            String rowText = rows.toString().replaceAll("[\\[\\]]", "") + (count > rows.size() ? ", ..." : "");
+            if (f.name().equals(target))
+                throw new ModelworkException("The target column '" + target + "' has " + count + " infinite value(s)",
+                        where + ", column '" + target + "', rows " + rowText + " (file line = row + 1)",
+                        "fix or remove those rows; a target must be a finite number (or a class label)");
+            issue(issues, "warning", "non_finite", f.name(), rows.get(0), "column '" + f.name() + "' has " + count
+                    + " infinite value(s) (rows " + rowText + "); it was read as numeric");
+        }
     }
 
     private static void issue(ArrayNode issues, String severity, String check, String column, int row, String message) {

@@ -73,8 +73,40 @@ public final class TableReaders {
 
     /** Reads a file-based reference, with the column types forced where the schema declares them. */
     public static Table read(String ref, Format format, Map<String, FieldType> declaredTypes, String query) {
+        return read(ref, format, declaredTypes, query, Settings.DEFAULT);
+    }
+
+    /**
+     * Reads a reference with the given {@link Settings}. The text is checked first: bytes that are not valid in the
+     * encoding and NUL bytes (a binary file) are errors naming the line; a file in another encoding is transcoded to
+     * UTF-8 before the read.
+     */
+    public static Table read(String ref, Format format, Map<String, FieldType> declaredTypes, String query, Settings settings) {
         if (format == Format.JDBC) return readJdbc(ref, query);
         Path p = Path.of(ref);
+        checkReadable(p);
+        if (settings.encoding().equals(StandardCharsets.UTF_8)) {
+            TextCheck.check(p, StandardCharsets.UTF_8);
+            return readChecked(p, format, declaredTypes, settings);
+        }
+        TextCheck.check(p, settings.encoding());
+        Path utf8 = null;
+        try {
+            utf8 = Files.createTempFile("modelwork-" + p.getFileName() + "-", ".utf8");
+            try (var in = Files.newBufferedReader(p, settings.encoding());
+                 var out = Files.newBufferedWriter(utf8, StandardCharsets.UTF_8)) {
+                in.transferTo(out);
+            }
+            return readChecked(utf8, format, declaredTypes, settings);
+        } catch (IOException e) {
+            throw new ModelworkException("Cannot transcode " + p + " from " + settings.encoding() + ": " + e.getMessage(),
+                    p.toString(), "check the file and free space in the temporary folder");
+        } finally {
+            if (utf8 != null) try { Files.deleteIfExists(utf8); } catch (IOException ignored) { }
+        }
+    }
+
+    private static void checkReadable(Path p) {
         if (!Files.exists(p))
             throw new ModelworkException("The dataset file does not exist", p.toAbsolutePath().toString(),
                     "check the path (relative paths are resolved against " + Path.of("").toAbsolutePath() + ")");
@@ -88,10 +120,13 @@ public final class TableReaders {
         } catch (IOException e) {
             throw new ModelworkException("Cannot read the dataset file: " + e.getMessage(), p.toString(), "check the file");
         }
+    }
+
+    private static Table readChecked(Path p, Format format, Map<String, FieldType> declaredTypes, Settings settings) {
         return switch (format) {
-            case CSV -> readDelimited(p, ',', declaredTypes);
-            case TSV -> readDelimited(p, '\t', declaredTypes);
-            case LIBSVM -> readLibsvm(p);
+            case CSV -> NumericText.repair(readDelimited(p, ',', declaredTypes), declaredTypes);
+            case TSV -> NumericText.repair(readDelimited(p, '\t', declaredTypes), declaredTypes);
+            case LIBSVM -> readLibsvm(p, settings.maxColumns());
             case ARFF -> readArff(p, declaredTypes);
             default -> throw new IllegalStateException();
         };
@@ -144,7 +179,13 @@ public final class TableReaders {
         } catch (ModelworkException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ModelworkException("Cannot parse the file as " + (sep == '\t' ? "TSV" : "CSV") + ": "
+            String kind = sep == '\t' ? "TSV" : "CSV";
+            var problem = CsvDiagnosis.find(p, sep);
+            if (problem.isPresent())
+                throw new ModelworkException("Cannot parse the file as " + kind + ": line " + problem.get().line() + ": "
+                        + problem.get().what(), p + ":" + problem.get().line(), "fix that line (every row needs the "
+                        + "header's number of fields; quote values holding the separator: \"a" + sep + "b\")", e);
+            throw new ModelworkException("Cannot parse the file as " + kind + ": "
                     + rootMessage(e), p.toString(), "check the separator (format=csv|tsv), the header line and "
                     + "that every row has the same number of fields", e);
         }
@@ -287,6 +328,16 @@ public final class TableReaders {
     static Table readJdbc(String url, String query) {
         if (query == null || query.isBlank())
             throw new ModelworkException("A JDBC dataset needs a query", url, "add query=\"SELECT ... FROM ...\"");
+        if (url.startsWith("jdbc:sqlite:")) {
+            // the SQLite driver creates an empty database for a missing file: refuse it instead
+            String file = url.substring("jdbc:sqlite:".length());
+            if (file.startsWith("file:")) file = file.substring(5);
+            int q = file.indexOf('?');
+            if (q >= 0) file = file.substring(0, q);
+            if (!file.isEmpty() && !file.startsWith(":memory:") && !file.contains("mode=memory") && !Files.isRegularFile(Path.of(file)))
+                throw new ModelworkException("The SQLite database file does not exist: " + file, url,
+                        "check the path in the JDBC URL (jdbc:sqlite:/path/to/file.db); no file was created");
+        }
         try (Connection c = DriverManager.getConnection(url);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(query)) {
@@ -301,12 +352,59 @@ public final class TableReaders {
         }
     }
 
-    static Table readLibsvm(Path p) {
+    /** The default highest libsvm index (columns) a file may use; see {@link Settings#maxColumns()}. */
+    public static final int DEFAULT_MAX_COLUMNS = 1_000_000;
+
+    /**
+     * The reader keys of attach_dataset that {@link Settings#of} reads, declared once for every category that reads
+     * files through these readers: {@code ATTACH.plus(TableReaders.OPTIONS)}.
+     */
+    public static final io.modelwork.core.Options OPTIONS = io.modelwork.core.Options.of(
+            io.modelwork.core.Option.text("encoding", "utf-8", "text encoding of the file (utf-8, latin-1, windows-1252, ...); "
+                    + "bytes not valid in it are an error naming the line"),
+            io.modelwork.core.Option.integer("max_columns", DEFAULT_MAX_COLUMNS, 1, Integer.MAX_VALUE,
+                    "libsvm: the highest feature index accepted (a larger one is an error, not a hang)"));
+
+    /**
+     * How files are read: the highest column count a libsvm file may ask for ({@code max_columns}, default
+     * {@value #DEFAULT_MAX_COLUMNS}), and the text encoding ({@code encoding}, default UTF-8; a file that is not
+     * valid in it is refused with the line of the first bad byte).
+     */
+    public record Settings(int maxColumns, java.nio.charset.Charset encoding) {
+        public static final Settings DEFAULT = new Settings(DEFAULT_MAX_COLUMNS, StandardCharsets.UTF_8);
+
+        /** From attach_dataset's {@code max_columns} and {@code encoding} keys. */
+        public static Settings of(io.modelwork.core.Args a) {
+            int max = a.getInt("max_columns", DEFAULT_MAX_COLUMNS);
+            if (max < 1) throw new ModelworkException("max_columns must be at least 1, got " + max,
+                    "attach_dataset max_columns", "give a positive column limit (default " + DEFAULT_MAX_COLUMNS + ")");
+            java.nio.charset.Charset cs = StandardCharsets.UTF_8;
+            String enc = a.getString("encoding", null);
+            if (enc != null) {
+                try {
+                    cs = java.nio.charset.Charset.forName(enc.equalsIgnoreCase("latin-1") ? "ISO-8859-1" : enc);
+                } catch (RuntimeException e) {
+                    throw new ModelworkException("Unknown encoding '" + enc + "'", "attach_dataset encoding",
+                            "use e.g. encoding=utf-8, encoding=latin-1 (ISO-8859-1) or encoding=windows-1252");
+                }
+            }
+            return new Settings(max, cs);
+        }
+    }
+
+    static Table readLibsvm(Path p) { return readLibsvm(p, DEFAULT_MAX_COLUMNS); }
+
+    /**
+     * Reads libsvm: {@code label index:value ...} with 1-based indices, in any order within a row (sorted here);
+     * index 0, a negative or repeated index and an index above {@code maxColumns} are errors naming the line. Only
+     * the indices that occur become columns {@code f<index>} (an index no row uses would be an all-zero column).
+     */
+    static Table readLibsvm(Path p, int maxColumns) {
         List<double[]> labels = new ArrayList<>();
         List<int[]> idx = new ArrayList<>();
         List<double[]> vals = new ArrayList<>();
         List<Integer> qids = new ArrayList<>();
-        int maxIndex = -1;
+        java.util.BitSet used = new java.util.BitSet();
         int lineNo = 0;
         try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
             String line;
@@ -324,54 +422,88 @@ public final class TableReaders {
                     throw new ModelworkException("A libsvm row must start with a numeric label, found '" + parts[0]
                             + "'", p + ":" + lineNo, "fix that line (format: label index:value index:value ...)");
                 }
+                if (!Double.isFinite(label))
+                    throw new ModelworkException("The libsvm label '" + parts[0] + "' is not a finite number", p + ":" + lineNo,
+                            "fix the label on that line");
                 int[] ii = new int[parts.length - 1];
                 double[] vv = new double[parts.length - 1];
                 int n = 0;
                 Integer qid = null;
+                boolean sorted = true;
                 for (int k = 1; k < parts.length; k++) {
                     int c = parts[k].indexOf(':');
                     if (c <= 0) throw new ModelworkException("Bad libsvm entry '" + parts[k] + "'", p + ":" + lineNo,
                             "every entry after the label must be index:value");
                     String key = parts[k].substring(0, c);
+                    long index;
                     try {
                         if (key.equals("qid")) { qid = Integer.parseInt(parts[k].substring(c + 1)); continue; }
-                        ii[n] = Integer.parseInt(key);
+                        index = Long.parseLong(key);
                         vv[n] = Double.parseDouble(parts[k].substring(c + 1));
                     } catch (NumberFormatException e) {
                         throw new ModelworkException("Bad libsvm entry '" + parts[k] + "'", p + ":" + lineNo,
                                 "indexes must be integers and values numbers");
                     }
-                    maxIndex = Math.max(maxIndex, ii[n]);
+                    if (index < 1)
+                        throw new ModelworkException("Bad libsvm index " + index + " in entry '" + parts[k] + "'",
+                                p + ":" + lineNo, "libsvm feature indices start at 1 (positive integers)");
+                    if (index > maxColumns)
+                        throw new ModelworkException("The libsvm index " + index + " is above the column limit of "
+                                + maxColumns, p + ":" + lineNo, "check that entry; if the data really is that wide, "
+                                + "raise the limit with attach_dataset max_columns=" + index);
+                    ii[n] = (int) index;
+                    if (n > 0 && ii[n] <= ii[n - 1]) sorted = false;
                     n++;
                 }
+                ii = Arrays.copyOf(ii, n);
+                vv = Arrays.copyOf(vv, n);
+                if (!sorted) {
+                    Integer[] order = new Integer[n];
+                    for (int k = 0; k < n; k++) order[k] = k;
+                    final int[] fi = ii;
+                    Arrays.sort(order, Comparator.comparingInt(k -> fi[k]));
+                    int[] si = new int[n];
+                    double[] sv = new double[n];
+                    for (int k = 0; k < n; k++) { si[k] = ii[order[k]]; sv[k] = vv[order[k]]; }
+                    ii = si;
+                    vv = sv;
+                    for (int k = 1; k < n; k++)
+                        if (ii[k] == ii[k - 1])
+                            throw new ModelworkException("The libsvm index " + ii[k] + " appears twice in one row",
+                                    p + ":" + lineNo, "give each index at most once per line");
+                }
+                for (int k = 0; k < n; k++) used.set(ii[k]);
                 labels.add(new double[]{label});
-                idx.add(Arrays.copyOf(ii, n));
-                vals.add(Arrays.copyOf(vv, n));
+                idx.add(ii);
+                vals.add(vv);
                 if (qid != null) qids.add(qid);
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ModelworkException("The libsvm file is not valid UTF-8 text", p + " (near line " + (lineNo + 1) + ")",
+                    "a libsvm file is plain text: check that this is the right file");
         } catch (IOException e) {
             throw new ModelworkException("Cannot read " + p + ": " + e.getMessage(), p.toString(), "check the file");
         }
         if (labels.isEmpty())
             throw new ModelworkException("The libsvm file has no rows", p.toString(), "point at a non-empty file");
         int rows = labels.size();
-        Table t = Table.create(p.getFileName().toString());
         double[] y = new double[rows];
         for (int i = 0; i < rows; i++) y[i] = labels.get(i)[0];
-        t.addColumns(DoubleColumn.create("label", y));
-        if (qids.size() == rows) t.addColumns(IntColumn.create("qid", qids.stream().mapToInt(Integer::intValue).toArray()));
-        for (int f = 0; f <= maxIndex; f++) {
-            double[] col = new double[rows];
-            for (int i = 0; i < rows; i++) {
-                int[] ii = idx.get(i);
-                int pos = Arrays.binarySearch(ii, f);
-                if (pos >= 0) col[i] = vals.get(i)[pos];
-            }
-            t.addColumns(DoubleColumn.create("f" + f, col));
+        List<Column<?>> cols = new ArrayList<>();
+        cols.add(DoubleColumn.create("label", y));
+        if (qids.size() == rows) cols.add(IntColumn.create("qid", qids.stream().mapToInt(Integer::intValue).toArray()));
+        // one pass over the entries, column arrays indexed by feature
+        int[] slot = new int[used.length()];
+        List<double[]> data = new ArrayList<>();
+        for (int f = used.nextSetBit(0); f >= 0; f = used.nextSetBit(f + 1)) { slot[f] = data.size(); data.add(new double[rows]); }
+        for (int i = 0; i < rows; i++) {
+            int[] ii = idx.get(i);
+            double[] vv = vals.get(i);
+            for (int k = 0; k < ii.length; k++) data.get(slot[ii[k]])[i] = vv[k];
         }
-        // 1-based files never use index 0: drop that column
-        if (idx.stream().noneMatch(ii -> ii.length > 0 && ii[0] == 0)) t.removeColumns("f0");
-        return t;
+        int d = 0;
+        for (int f = used.nextSetBit(0); f >= 0; f = used.nextSetBit(f + 1)) cols.add(DoubleColumn.create("f" + f, data.get(d++)));
+        return Table.create(p.getFileName().toString(), cols.toArray(new Column<?>[0]));
     }
 
     static Table readArff(Path p, Map<String, FieldType> declaredTypes) {

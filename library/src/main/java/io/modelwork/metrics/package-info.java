@@ -7,6 +7,8 @@
  *       PR-AUC (average precision), precision/recall/F1, log-loss, Brier score, the confusion matrix, and the data of
  *       the ROC, precision-recall and calibration curves.</li>
  *   <li>{@link io.modelwork.metrics.Curve}: the named arrays of one curve, ready to plot or serialise.</li>
+ *   <li>{@link io.modelwork.metrics.WordErrorRate}: WER and CER as jiwer 4.0 defines them (corpus sums of S/D/I,
+ *       rapidfuzz's alignment choice), with {@code none|lower|basic} normalisation and per-utterance alignments.</li>
  *   <li>{@link io.modelwork.metrics.LinearSumAssignment}: SciPy's {@code linear_sum_assignment}, ported with its
  *       tie-breaking, for the tracking and diarization metrics that must match TrackEval and pyannote.metrics.</li>
  * </ul>

@@ -8,6 +8,7 @@ import io.modelwork.spi.Categories;
 import io.modelwork.spi.Category;
 import io.modelwork.core.Step;
 import io.modelwork.report.StepReport;
+import io.modelwork.registry.ModelRegistry;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -66,9 +67,17 @@ public final class Recipe {
         if (!(root instanceof MappingNode map))
             throw new ModelworkException("The recipe must be a mapping of step names to arguments", source + ":" + line(root),
                     "write e.g. 'fit: {rounds: 300}' at the top level");
+        checkStructure(map, source);
         LinkedHashMap<Step, Args> steps = new LinkedHashMap<>();
         Map<Step, Integer> lines = new HashMap<>();
-        Map<?, ?> plain = new Yaml(new LoaderOptions()).load(text);
+        Map<String, Integer> argLines = new HashMap<>();
+        Map<?, ?> plain;
+        try {
+            plain = new Yaml(new LoaderOptions()).load(text);
+        } catch (RuntimeException e) {
+            throw new ModelworkException("The recipe is not valid YAML/JSON: " + String.valueOf(e.getMessage()).replace('\n', ' '),
+                    source, "fix the syntax at the line shown");
+        }
         // the category that will take the dataset checks keys, value types and ranges now, before any work
         Category<?> category = chooseCategory(plain, baseDir, source);
         for (NodeTuple t : map.getValue()) {
@@ -94,6 +103,7 @@ public final class Recipe {
                 for (NodeTuple at : am.getValue()) {
                     String ak = ((ScalarNode) at.getKeyNode()).getValue();
                     String where = source + ":" + line(at.getKeyNode());
+                    argLines.put(step.key() + "." + ak, line(at.getValueNode()));
                     if (opts != null && !opts.has(ak))
                         throw new ModelworkException("Unknown key '" + ak + "' in step " + step.key(), where,
                                 opts.unknown(step, ak, where).fix());
@@ -125,12 +135,88 @@ public final class Recipe {
                 if (attach.has("test_path")) {
                     String tp = attach.getString("test_path", null);
                     Path tpp = baseDir == null || Path.of(tp).isAbsolute() ? Path.of(tp) : baseDir.resolve(tp).normalize();
+                    if (!Files.exists(tpp))
+                        throw new ModelworkException("The test data file does not exist: " + tpp,
+                                source + ":" + argLines.getOrDefault("attach_dataset.test_path", lines.get(Step.ATTACH_DATASET)),
+                                "fix attach_dataset.test_path (relative paths resolve against the recipe's folder)");
                     attach = attach.with("test_path", tpp.toString());
                 }
                 steps.put(Step.ATTACH_DATASET, attach);
             }
         }
+        checkValues(steps, lines, argLines, source, category);
         return new Recipe(steps, source);
+    }
+
+    /**
+     * The shape of the document: step names and argument keys are plain scalars (a YAML sequence or mapping used as
+     * a key is refused) and none appears twice (YAML would silently keep the second).
+     */
+    private static void checkStructure(MappingNode map, String source) {
+        Set<String> seen = new HashSet<>();
+        for (NodeTuple t : map.getValue()) {
+            Node k = t.getKeyNode();
+            if (!(k instanceof ScalarNode sk))
+                throw new ModelworkException("A step name must be a plain word, not a " + kind(k), source + ":" + line(k),
+                        "write the step name (e.g. 'fit:') as the key; its arguments go in the mapping below it");
+            if (!seen.add(sk.getValue()))
+                throw new ModelworkException("Step '" + sk.getValue() + "' appears twice in the recipe", source + ":" + line(k),
+                        "merge the two '" + sk.getValue() + ":' blocks into one (YAML would silently keep only the second)");
+            if (t.getValueNode() instanceof MappingNode am) {
+                Set<String> keys = new HashSet<>();
+                for (NodeTuple at : am.getValue()) {
+                    Node ak = at.getKeyNode();
+                    if (!(ak instanceof ScalarNode sak))
+                        throw new ModelworkException("A key of step '" + sk.getValue() + "' must be a plain word, not a "
+                                + kind(ak), source + ":" + line(ak), "write 'key: value' (a list goes on the value side: 'key: [a, b]')");
+                    if (!keys.add(sak.getValue()))
+                        throw new ModelworkException("Key '" + sak.getValue() + "' appears twice in step '" + sk.getValue() + "'",
+                                source + ":" + line(ak), "keep one '" + sak.getValue() + ":' line");
+                }
+            }
+        }
+    }
+
+    private static String kind(Node n) {
+        return n instanceof MappingNode ? "mapping" : n instanceof org.yaml.snakeyaml.nodes.SequenceNode ? "sequence (list)" : "complex value";
+    }
+
+    /**
+     * Value checks that need more than one key's declaration, done before any work: the model spec exists, the
+     * register name is valid for the registry, split ratios sum to 1.
+     */
+    private static void checkValues(Map<Step, Args> steps, Map<Step, Integer> lines, Map<String, Integer> argLines, String source,
+                                    Category<?> category) {
+        Args build = steps.get(Step.BUILD);
+        if (build != null && build.has("spec")) {
+            String where = source + ":" + argLines.getOrDefault("build.spec", lines.get(Step.BUILD)) + " (build.spec)";
+            String spec = build.getString("spec", null);
+            try {
+                Categories.forSpec(spec);
+            } catch (ModelworkException e) {
+                throw new ModelworkException(e.what(), where, e.fix());
+            }
+        }
+        Args reg = steps.get(Step.REGISTER);
+        if (reg != null && reg.has("name"))
+            ModelRegistry.checkModelName(reg.getString("name", null),
+                    source + ":" + argLines.getOrDefault("register.name", lines.get(Step.REGISTER)) + " (register.name)");
+        Args split = steps.get(Step.SPLIT);
+        if (split != null && split.has("ratios")) {
+            String where = source + ":" + argLines.getOrDefault("split.ratios", lines.get(Step.SPLIT)) + " (split.ratios)";
+            double[] r;
+            try {
+                r = split.getDoubles("ratios", null);
+            } catch (ModelworkException e) {
+                throw new ModelworkException(e.what(), where, e.fix());
+            }
+            if (r == null) r = new double[0];
+            double sum = 0;
+            for (double v : r) sum += v;
+            if (r.length < 2 || r.length > 3 || Arrays.stream(r).anyMatch(v -> v < 0 || !Double.isFinite(v)) || Math.abs(sum - 1) > 1e-6)
+                throw new ModelworkException("Split ratios must be two or three non-negative numbers that sum to 1, got "
+                        + Arrays.toString(r) + " (sum " + sum + ")", where, "e.g. ratios: [0.7, 0.15, 0.15] (train, validation, test)");
+        }
     }
 
     /** The category a recipe's data goes to (null when none recognises it: the session reports that at attach). */
@@ -173,14 +259,26 @@ public final class Recipe {
 
     /** Runs the recipe in the given session; {@code runDir} (nullable) overrides configure.run_dir. */
     public List<StepReport> run(Session session, Path runDir) {
-        List<StepReport> out = new ArrayList<>();
+        return run(session, runDir, r -> { });
+    }
+
+    /** As {@link #run(Session, Path)}, handing each step's report to {@code onStep} as soon as the step is done. */
+    public List<StepReport> run(Session session, Path runDir, java.util.function.Consumer<StepReport> onStep) {
+        List<StepReport> out = new ArrayList<>() {
+            @Override public boolean add(StepReport r) { onStep.accept(r); return super.add(r); }
+        };
         for (Step s : ORDER) {
             Args a = steps.get(s);
             if (a == null && !DEFAULTED.contains(s)) continue;
             if (a == null) a = Args.empty();
             if (s == Step.CONFIGURE && runDir != null) a = a.with("run_dir", runDir.toString());
             if (s == Step.CONFIGURE && steps.containsKey(Step.RESUME)) continue;
-            if (s == Step.RESUME && runDir != null && !a.has("run_dir") && !a.has("path")) a = a.with("run_dir", runDir.toString());
+            // a resumed run writes into its own new run directory (--out), never the checkpoint's
+            if (s == Step.RESUME && !a.has("out")) {
+                Args conf = steps.get(Step.CONFIGURE);
+                if (runDir != null) a = a.with("out", runDir.toString());
+                else if (conf != null && conf.has("run_dir")) a = a.with("out", conf.getString("run_dir", null));
+            }
             if (steps.containsKey(Step.RESUME) && s.number() <= Step.FIT.number() && s != Step.RESUME && !steps.containsKey(s)) continue;
             if (s == Step.CLOSE) { session.close(); break; }
             out.add(session.run(s, a));

@@ -58,9 +58,12 @@ import java.util.stream.Stream;
  * <p>Guarantees:
  * <ul>
  *   <li>Every change (the version row, its stage, aliases) and its audit row are written in one transaction, so a
- *       registration is either fully recorded or not at all. Blobs are stored before that transaction by copy to a
- *       temporary file and an atomic rename; an interrupted registration can leave an unreferenced blob, never a
- *       half-written one or a version that points at missing content.</li>
+ *       registration is either fully recorded or not at all. Blobs are copied to temporary files before that
+ *       transaction and renamed into the store inside it; a failed registration removes the blobs it added (under the
+ *       lock), a killed one can leave an unreferenced blob or a temporary file (which {@link #verify()} reports),
+ *       never a half-written blob or a version that points at missing content.</li>
+ *   <li>The audit head is also kept outside the database ({@code audit.head}, see {@link AuditAnchor}); a used home
+ *       whose database was emptied or deleted is refused at open.</li>
  *   <li>Writes take the database write lock up front ({@code BEGIN IMMEDIATE}) and wait up to the lock timeout
  *       for it, so concurrent registrations from several processes serialise and get distinct, contiguous
  *       versions ({@code max(version) + 1} is read under the lock).</li>
@@ -93,6 +96,9 @@ public final class ModelRegistry implements AutoCloseable {
     private final Path tmpDir;
     private final Duration lockTimeout;
     private final Connection conn;
+    private final AuditAnchor anchor;
+    /** The audit head written by the current write transaction (published to the anchor file before COMMIT). */
+    private String pendingHead;
 
     private ModelRegistry(Path home, Duration lockTimeout, Connection conn) {
         this.home = home;
@@ -101,6 +107,7 @@ public final class ModelRegistry implements AutoCloseable {
         this.tmpDir = home.resolve("artifacts").resolve("tmp");
         this.lockTimeout = lockTimeout;
         this.conn = conn;
+        this.anchor = new AuditAnchor(home);
     }
 
     // ------------------------------------------------------------------------------------------------ opening
@@ -141,6 +148,7 @@ public final class ModelRegistry implements AutoCloseable {
                     "choose a writable directory with --home, the system property modelwork.home or MODELWORK_HOME", e);
         }
         removeStaleTemporaryBlobs(h.resolve("artifacts").resolve("tmp"));
+        AuditAnchor.checkNotEmptied(h, db);
         if (Files.exists(db) && !Files.isRegularFile(db)) {
             throw new ModelworkException("the registry database path exists but is not a file", db.toString(),
                     "move it aside or choose another registry home");
@@ -240,6 +248,32 @@ public final class ModelRegistry implements AutoCloseable {
                 return null;
             });
         }
+        adoptAnchor();
+    }
+
+    /**
+     * A registry written before the audit head was kept outside the database gets its {@code audit.head} once (marked
+     * in meta as {@code audit_anchor}); afterwards a missing file is a problem that {@link #verify()} reports.
+     */
+    private void adoptAnchor() throws SQLException {
+        try {
+            if (anchor.read() != null) return;
+        } catch (IOException e) {
+            return;
+        }
+        try {
+            if (metaValue("audit_anchor") != null) return;   // already adopted: a missing file is for verify to report
+            write("anchor the audit head", () -> {
+                if (metaValue("audit_anchor") != null) return null;
+                try (PreparedStatement ps = conn.prepareStatement("INSERT INTO meta(key, value) VALUES ('audit_anchor', '1')")) {
+                    ps.executeUpdate();
+                }
+                pendingHead = metaValue("audit_head");   // null for a new registry: the first audit row writes the file
+                return null;
+            });
+        } catch (ModelworkException e) {
+            // a read-only registry can still be read; verify reports the missing head file
+        }
     }
 
     private int readUserVersion() throws SQLException {
@@ -327,11 +361,36 @@ public final class ModelRegistry implements AutoCloseable {
                 tagMap.put(k, v == null ? "" : v);
             });
         }
-        List<ModelVersion.Entry> manifest = storeBundle(name, bundleDir);
+        List<Staged> staged = new ArrayList<>();
+        List<Path> placed = new ArrayList<>();
+        try {
+            List<ModelVersion.Entry> manifest = storeBundle(name, bundleDir, staged);
+            return registerStaged(name, st, who, tagMap, manifest, staged, placed);
+        } finally {
+            for (Staged sb : staged) {
+                try { Files.deleteIfExists(sb.tmp()); } catch (IOException ignored) { }
+            }
+        }
+    }
+
+    /** A bundle file copied (and hashed) to a temporary blob, renamed into the store under the write lock. */
+    private record Staged(Path tmp, String sha256, long size) {}
+
+    private ModelVersion registerStaged(String name, Stage st, String who, TreeMap<String, String> tagMap,
+                                        List<ModelVersion.Entry> manifest, List<Staged> staged, List<Path> placed) {
         String contentId = contentId(manifest);
         String manifestJson = manifestJson(manifest);
         String tagsJson = compact(Json.MAPPER.valueToTree(tagMap));
-        return write("register " + name, () -> {
+        // blobs go into the store under the write lock, and the ones this registration added are removed again if it
+        // fails (still under the lock): a failed registration leaves no unreferenced blob for verify to report
+        return transaction("BEGIN IMMEDIATE", "register " + name, () -> {
+            for (Staged sb : staged) {
+                Path target = blobPath(sb.sha256());
+                if (Files.isRegularFile(target) && Files.size(target) == sb.size()) continue;  // content-addressed
+                Files.createDirectories(target.getParent());
+                AtomicFiles.move(sb.tmp(), target);
+                placed.add(target);
+            }
             int version;
             try (PreparedStatement ps = conn.prepareStatement("SELECT coalesce(max(version), 0) FROM versions WHERE name = ?")) {
                 ps.setString(1, name);
@@ -362,10 +421,14 @@ public final class ModelRegistry implements AutoCloseable {
             }
             if (st == Stage.PRODUCTION) archiveOtherProduction(name, version, who);
             return load(name, version).orElseThrow();
+        }, () -> {
+            for (Path p : placed) {
+                try { Files.deleteIfExists(p); } catch (IOException ignored) { }
+            }
         });
     }
 
-    private List<ModelVersion.Entry> storeBundle(String name, Path bundleDir) {
+    private List<ModelVersion.Entry> storeBundle(String name, Path bundleDir, List<Staged> staged) {
         if (bundleDir == null || !Files.isDirectory(bundleDir)) {
             throw new ModelworkException("the bundle to register is not a directory", String.valueOf(bundleDir),
                     "pass the directory that holds the exported model files");
@@ -385,8 +448,9 @@ public final class ModelRegistry implements AutoCloseable {
         for (Path f : files) {
             String rel = bundleDir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
             try {
-                Stored st = storeBlob(f);
-                out.add(new ModelVersion.Entry(rel, st.sha256, st.size));
+                Staged st = stageBlob(f);
+                staged.add(st);
+                out.add(new ModelVersion.Entry(rel, st.sha256(), st.size()));
             } catch (IOException e) {
                 throw new ModelworkException("cannot copy a bundle file into the artifact store (" + e + ")",
                         f.toString(), "check that the file is readable and that " + blobRoot + " is writable and has space", e);
@@ -396,11 +460,10 @@ public final class ModelRegistry implements AutoCloseable {
         return out;
     }
 
-    private record Stored(String sha256, long size) {}
-
-    /** Copies a file into the store: to a temporary file (hashing as it goes), forced to disk, then renamed. */
-    private Stored storeBlob(Path src) throws IOException {
+    /** Copies a file to a temporary blob (hashing as it goes), forced to disk; {@link #register} renames it into place. */
+    private Staged stageBlob(Path src) throws IOException {
         Path tmp = Files.createTempFile(tmpDir, "blob-", ".tmp");
+        boolean ok = false;
         try {
             MessageDigest md = sha256();
             long size = 0;
@@ -416,17 +479,10 @@ public final class ModelRegistry implements AutoCloseable {
                 }
                 out.force(true);
             }
-            String hash = HEX.formatHex(md.digest());
-            Path target = blobPath(hash);
-            if (Files.isRegularFile(target) && Files.size(target) == size) {
-                Files.deleteIfExists(tmp);   // already stored (content-addressed)
-            } else {
-                Files.createDirectories(target.getParent());
-                AtomicFiles.move(tmp, target);
-            }
-            return new Stored(hash, size);
+            ok = true;
+            return new Staged(tmp, HEX.formatHex(md.digest()), size);
         } finally {
-            Files.deleteIfExists(tmp);
+            if (!ok) Files.deleteIfExists(tmp);
         }
     }
 
@@ -871,6 +927,7 @@ public final class ModelRegistry implements AutoCloseable {
             ps.setString(1, seq + ":" + hash);
             ps.executeUpdate();
         }
+        pendingHead = seq + ":" + hash;
         return seq;
     }
 
@@ -955,6 +1012,15 @@ public final class ModelRegistry implements AutoCloseable {
             if (!Objects.equals(head, recorded)) {
                 problems.add(new VerifyReport.Problem(0, "the audit chain ends at " + head + " but the registry recorded "
                         + recorded + " (rows were removed from the end, or added outside Modelwork)"));
+            }
+            String anchored = anchor.read();
+            if (anchored == null && head != null) {
+                problems.add(new VerifyReport.Problem(0, "the audit head file " + anchor.file() + " is missing (the "
+                        + "chain's newest row cannot be confirmed)"));
+            } else if (anchored != null && !anchored.equals(head)) {
+                problems.add(new VerifyReport.Problem(0, "the audit chain ends at " + head + " but " + anchor.file()
+                        + " records " + anchored + " (audit rows were removed from the end of the database, or the "
+                        + "database was replaced)"));
             }
             for (String trigger : List.of("audit_no_update", "audit_no_delete")) {
                 if (!triggerExists(trigger)) {
@@ -1045,6 +1111,17 @@ public final class ModelRegistry implements AutoCloseable {
                             + (users.isEmpty() ? "" : "; used by " + String.join(", ", users))));
                 }
             }
+            for (Path p : stored) {
+                String id = p.getParent().getFileName().toString() + p.getFileName();
+                if (!blobUsers.containsKey(id))
+                    problems.add(new VerifyReport.Problem(0, "artifact blob " + p + " is not referenced by any version "
+                            + "(left by an interrupted registration, or its version rows were lost)"));
+            }
+            try (Stream<Path> s = Files.list(tmpDir)) {
+                for (Path p : s.sorted().toList())
+                    problems.add(new VerifyReport.Problem(0, "leftover temporary file " + p + " (an interrupted "
+                            + "registration; delete it when no registration is running)"));
+            }
             return new VerifyReport(rows.size(), versions, blobs, problems);
         });
     }
@@ -1097,14 +1174,27 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private <T> T transaction(String begin, String operation, Work<T> work) {
+        return transaction(begin, operation, work, null);
+    }
+
+    /** {@code onRollback} runs when the work fails, before the rollback releases the lock. */
+    private synchronized <T> T transaction(String begin, String operation, Work<T> work, Runnable onRollback) {
         try (Statement s = conn.createStatement()) {
             s.execute(begin);
         } catch (SQLException e) {
             throw translate(e, dbFile, lockTimeout, operation);
         }
         boolean committed = false;
+        pendingHead = null;
+        String previousAnchor = null;
+        boolean anchorWritten = false;
         try {
             T result = work.run();
+            if (pendingHead != null) {           // under the write lock: the anchor always names the newest row
+                previousAnchor = anchor.read();
+                anchor.write(pendingHead);
+                anchorWritten = true;
+            }
             try (Statement s = conn.createStatement()) {
                 s.execute("COMMIT");
             }
@@ -1116,6 +1206,9 @@ public final class ModelRegistry implements AutoCloseable {
             throw new ModelworkException("cannot " + operation + " (" + e + ")", home.toString(),
                     "check that the registry home is readable and writable", e);
         } finally {
+            pendingHead = null;
+            if (!committed && anchorWritten) anchor.restore(previousAnchor);
+            if (!committed && onRollback != null) onRollback.run();
             if (!committed) {
                 try (Statement s = conn.createStatement()) {
                     s.execute("ROLLBACK");
@@ -1161,8 +1254,9 @@ public final class ModelRegistry implements AutoCloseable {
         return new ModelworkException("the registry database is corrupt or not an SQLite database (" + detail
                 + "); it was left untouched", db.toString(),
                 "move it aside together with any " + db.getFileName() + "-wal and -shm files (e.g. `mv " + db + " "
-                        + db + ".corrupt`) and restore it from a backup, or reopen to start an empty registry; the "
-                        + "artifacts under " + db.resolveSibling("artifacts") + " are content-addressed and are kept",
+                        + db + ".corrupt`) and restore it from a backup (the artifacts under "
+                        + db.resolveSibling("artifacts") + " are content-addressed and are kept); to start over, move the "
+                        + "whole registry home " + db.getParent() + " aside",
                 cause);
     }
 
@@ -1171,11 +1265,29 @@ public final class ModelRegistry implements AutoCloseable {
                 "run `modelwork registry list` to see the registered names, versions, stages and aliases");
     }
 
+    /** The longest model name or alias the registry accepts. */
+    public static final int MAX_NAME_LENGTH = 100;
+
     private static void checkName(String name, String what) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new ModelworkException("invalid " + what + " '" + name + "'", what,
-                    "use only letters, digits, '.', '_' and '-' (pattern [A-Za-z0-9._-]+)");
+        checkName(name, what, what);
+    }
+
+    private static void checkName(String name, String what, String where) {
+        if (name == null || name.isEmpty() || !NAME.matcher(name).matches() || name.chars().allMatch(c -> c == '.')) {
+            throw new ModelworkException("invalid " + what + " '" + name + "'", where,
+                    "use only letters, digits, '.', '_' and '-' (pattern [A-Za-z0-9._-]+, not only dots), at most "
+                            + MAX_NAME_LENGTH + " characters");
         }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new ModelworkException("invalid " + what + ": " + name.length() + " characters, at most "
+                    + MAX_NAME_LENGTH + " are allowed ('" + name.substring(0, 20) + "...')", where,
+                    "choose a shorter name (letters, digits, '.', '_', '-')");
+        }
+    }
+
+    /** Checks a model name as {@link #register} will ({@code where}: e.g. the recipe line). */
+    public static void checkModelName(String name, String where) {
+        checkName(name, "model name", where);
     }
 
     private static String checkActor(String actor) {

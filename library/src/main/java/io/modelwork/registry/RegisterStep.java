@@ -27,7 +27,9 @@ public final class RegisterStep {
 
     /** A registry-safe model name stem from a file name or problem name: extension dropped, odd characters to '_'. */
     public static String stem(String fileOrName) {
-        return Path.of(fileOrName).getFileName().toString().replaceAll("\\..*$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+        String s = Path.of(fileOrName).getFileName().toString().replaceAll("\\..*$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+        if (s.isEmpty()) s = "model";
+        return s.length() > ModelRegistry.MAX_NAME_LENGTH ? s.substring(0, ModelRegistry.MAX_NAME_LENGTH) : s;
     }
 
     /** Adds {@code test_<metric>} tags from the evaluate step's test-set metrics, when evaluate ran (numbers only). */

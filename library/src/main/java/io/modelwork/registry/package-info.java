@@ -9,7 +9,9 @@
  * a version into production archives the one it replaces. Every change is written, in the same transaction, to an
  * append-only audit table whose rows are hash-chained; {@link io.modelwork.registry.ModelRegistry#verify()} (and
  * {@code bin/modelwork registry verify}, see {@link io.modelwork.registry.RegistryCli}) detects a tampered row and a
- * damaged or missing artifact blob.
+ * damaged or missing artifact blob, an unreferenced blob or a leftover temporary file, and (through the head kept in
+ * {@code <home>/audit.head}) audit rows removed from the end. A used home whose database was emptied or deleted is
+ * refused at open.
  *
  * <p>Concurrent registrations from several processes serialise on the database write lock ({@code BEGIN IMMEDIATE}
  * with a busy timeout) and receive distinct, contiguous versions. A locked or corrupt database is reported as a

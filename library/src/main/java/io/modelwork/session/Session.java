@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.*;
 import io.modelwork.report.StepReport;
+import io.modelwork.shared.BestCheckpoint;
 import io.modelwork.shared.BundleWriter;
 import io.modelwork.shared.StateStore;
 import io.modelwork.spi.Categories;
@@ -42,7 +43,7 @@ import java.util.concurrent.*;
  * }</pre>
  */
 public final class Session implements AutoCloseable {
-    public static final String CHECKPOINT_FORMAT = "modelwork.checkpoint/2";
+    public static final String CHECKPOINT_FORMAT = BestCheckpoint.FORMAT;
 
     /** The keys of the session's own steps, declared once. */
     public static final Options SAVE_CHECKPOINT_OPTIONS = Options.of(
@@ -50,7 +51,9 @@ public final class Session implements AutoCloseable {
     public static final Options RESUME_OPTIONS = Options.of(
             Option.text("id", null, "checkpoint id under run_dir/checkpoints, e.g. after-fit-001"),
             Option.path("run_dir", "the run directory that holds checkpoints/"),
-            Option.path("path", "the checkpoint folder itself (instead of id + run_dir)"));
+            Option.path("path", "the checkpoint folder itself (instead of id + run_dir)"),
+            Option.path("out", "the resumed session's own new run directory (default: a fresh runs/run-<time>); "
+                    + "the checkpoint's run directory is never written"));
 
     private RunContext context;
     private Category<CategoryState> category;
@@ -247,13 +250,30 @@ public final class Session implements AutoCloseable {
         return max;
     }
 
+    /** "resume from another checkpoint: a, b" naming the published ones next to {@code dir}, or saying there is none. */
+    static String otherCheckpoints(Path dir, Path except) {
+        Path root = dir.toAbsolutePath().getParent();
+        List<String> ids = new ArrayList<>();
+        if (root != null && Files.isDirectory(root)) {
+            try (var s = Files.list(root)) {
+                for (Path p : s.sorted().toList())
+                    if (!p.getFileName().toString().startsWith(".") && !p.equals(except == null ? null : except.toAbsolutePath())
+                            && Files.isRegularFile(p.resolve(BundleWriter.MANIFEST))) ids.add(p.getFileName().toString());
+            } catch (IOException ignored) { }
+        }
+        return ids.isEmpty() ? "resume from another checkpoint - there is none in " + root + ": run the steps again from attach_dataset"
+                : "resume from another checkpoint: " + String.join(", ", ids);
+    }
+
     /** SHA-256 of a file as lower-case hex. */
     public static String sha256(Path f) throws IOException { return AtomicFiles.sha256(f); }
 
     /**
      * Step 11 (resume): restores a checkpoint into this (fresh) session: the run context, the category's state (which
      * re-reads the dataset and checks it against the saved fingerprint), and the reports. Arguments: {@code id} (a
-     * checkpoint id under {@code run_dir/checkpoints}) and {@code run_dir}, or {@code path}.
+     * checkpoint id under {@code run_dir/checkpoints}) and {@code run_dir}, or {@code path}; {@code out}: the resumed
+     * session's own new run directory (default a fresh {@code run-<time>} under this session's runs root). The
+     * checkpoint's run directory is never written (an {@code out} inside it is refused).
      */
     public StepReport resume(Args a) {
         checkOpen(Step.RESUME);
@@ -268,14 +288,21 @@ public final class Session implements AutoCloseable {
             Path runDir = Path.of(a.requireString("run_dir", "give the run directory that holds checkpoints/"));
             dir = runDir.resolve("checkpoints").resolve(id);
         }
+        dir = BestCheckpoint.resolve(dir);
         if (!Files.isDirectory(dir))
-            throw new ModelworkException("No checkpoint at " + dir, "resume",
-                    "check id= and run_dir= (checkpoints live in run_dir/checkpoints/<id>)");
+            throw new ModelworkException("No checkpoint at " + dir, "resume", "check id= and run_dir= (checkpoints live "
+                    + "in run_dir/checkpoints/<id>); " + otherCheckpoints(dir, null));
         String dirName = dir.getFileName() == null ? "" : dir.getFileName().toString();
         if (dirName.startsWith(".") && dirName.contains(".partial"))
             throw new ModelworkException("This is the staging folder of an unfinished save_checkpoint, not a checkpoint",
                     dir.toString(), "resume from another checkpoint (published ones are listed in run_dir/checkpoints/)");
-        StateStore.Verified v = StateStore.open(dir, "checkpoint");
+        StateStore.Verified v;
+        try {
+            v = StateStore.open(dir, "checkpoint");
+        } catch (ModelworkException e) {
+            throw new ModelworkException(e.what(), e.where(), e.fix().replace("resume from another checkpoint (list run_dir/checkpoints/)",
+                    "resume from another checkpoint").replace("resume from another checkpoint", otherCheckpoints(dir, dir)), e);
+        }
         JsonNode st = v.json("checkpoint.json");
         if (!CHECKPOINT_FORMAT.equals(st.path("format").asText()))
             throw new ModelworkException("Unsupported checkpoint format '" + st.path("format").asText() + "'",
@@ -291,15 +318,38 @@ public final class Session implements AutoCloseable {
         List<Step> steps = new ArrayList<>();
         Map<Step, Args> stepArgs = new LinkedHashMap<>();
         for (JsonNode s : v.require(st, "steps", "checkpoint.json")) {
-            Step step = Step.of(v.require(s, "step", "checkpoint.json").asText());
+            String stepName = v.require(s, "step", "checkpoint.json").asText();
+            Step step;
+            try {
+                step = Step.of(stepName);
+            } catch (ModelworkException e) {
+                throw new ModelworkException("The checkpoint is damaged: checkpoint.json names an unknown step '" + stepName + "'",
+                        dir.toString(), otherCheckpoints(dir, dir));
+            }
             steps.add(step);
-            @SuppressWarnings("unchecked") Map<String, Object> m = Json.MAPPER.convertValue(s.get("args"), Map.class);
+            JsonNode argsNode = v.require(s, "args", "checkpoint.json");
+            if (!argsNode.isObject())
+                throw new ModelworkException("The checkpoint is damaged: checkpoint.json has step '" + step.key()
+                        + "' with arguments that are not an object", dir.toString(), otherCheckpoints(dir, dir));
+            @SuppressWarnings("unchecked") Map<String, Object> m = Json.MAPPER.convertValue(argsNode, Map.class);
             stepArgs.put(step, Args.from(m));
         }
         String categoryName = st.path("category").asText("");
         if (categoryName.isEmpty() && stepArgs.containsKey(Step.ATTACH_DATASET))
             throw new ModelworkException("The checkpoint is damaged: checkpoint.json names no category", dir.toString(),
                     "resume from another checkpoint");
+        // the resumed session writes into its own new run directory: never the checkpoint's (nor the one holding it)
+        Path original = Path.of(cargs.get("run_dir").toString()).toAbsolutePath().normalize();
+        Path holder = dir.toAbsolutePath().normalize().getParent() == null ? null
+                : dir.toAbsolutePath().normalize().getParent().getParent();
+        cargs.remove("run_dir");
+        if (a.has("out")) {
+            Path out = Path.of(a.getString("out", null)).toAbsolutePath().normalize();
+            if (out.startsWith(original) || (holder != null && out.startsWith(holder)))
+                throw new ModelworkException("resume would write into the run directory of the checkpoint (" + out + ")",
+                        "resume out", "give a new run directory (out=... or --out), or leave it out for a fresh runs/run-<time>");
+            cargs.put("run_dir", out.toString());
+        }
         context = RunContext.configure(Args.from(cargs), defaultRoot);
         try {
             if (!categoryName.isEmpty()) {
@@ -323,10 +373,18 @@ public final class Session implements AutoCloseable {
             String name = "reports/" + step.key() + ".json";
             if (v.has(name)) reports.put(step, new StepReport(step.key(), "(restored) " + step.key(), (ObjectNode) v.json(name)));
         }
+        // the restored reports go into the new run directory too, so that it is complete on its own
+        for (var e : reports.entrySet())
+            AtomicFiles.writeStringFast(context.runDir().resolve("reports").resolve(e.getKey().key() + ".json"),
+                    Json.write(e.getValue().toJson()));
         String id = st.path("id").asText(dirName);
         StepReport r = new StepReport("resume", "Resumed " + id);
         r.body().put("checkpoint_id", id);
         r.body().put("path", dir.toString());
+        r.body().put("run_dir", context.runDir().toString());
+        r.body().put("original_run_dir", original.toString());
+        r.note("this session writes into its own run directory " + context.runDir() + "; the checkpoint's run "
+                + "directory " + original + " is not modified");
         ArrayNode restored = r.body().putArray("steps");
         steps.forEach(s -> restored.add(s.key()));
         logStart(Step.RESUME, a);
@@ -582,10 +640,11 @@ public final class Session implements AutoCloseable {
     }
 
     private void record(Step step, Args a, StepReport r, double seconds) {
+        r.body().put("seconds", seconds);
+        // the report is written first: a failed write (full disk) leaves the step not done, and no temporary file
+        AtomicFiles.writeStringFast(context.runDir().resolve("reports").resolve(step.key() + ".json"), Json.write(r.toJson()));
         done.put(step, a);
         reports.put(step, r);
-        r.body().put("seconds", seconds);
-        AtomicFiles.writeStringFast(context.runDir().resolve("reports").resolve(step.key() + ".json"), Json.write(r.toJson()));
         ObjectNode ev = Json.object();
         ev.put("step", step.key());
         ev.put("event", "end");

@@ -126,6 +126,9 @@ public final class BundleWriter implements AutoCloseable {
             throw ioError(e);
         } catch (UncheckedIOException e) {
             throw ioError(e.getCause());
+        } catch (ModelworkException e) {
+            AtomicFiles.deleteTree(staging);
+            throw e;
         }
     }
 
@@ -157,6 +160,16 @@ public final class BundleWriter implements AutoCloseable {
     public static String sha256(Path f) throws IOException { return AtomicFiles.sha256(f); }
 
     private ModelworkException ioError(IOException e) {
+        if (e != null && AtomicFiles.isNoSpace(e)) {
+            long bytes = 0;
+            try (Stream<Path> s = Files.walk(staging)) {
+                bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            } catch (IOException | RuntimeException ignored) { }
+            ModelworkException full = AtomicFiles.writeFailed(target, Math.max(bytes, 1), e);
+            AtomicFiles.deleteTree(staging);
+            return new ModelworkException(full.what().replace("nothing was written", "the partial " + what
+                    + " was removed"), full.where(), full.fix(), e);
+        }
         AtomicFiles.deleteTree(staging);
         String msg = e == null ? "I/O error" : e.getMessage();
         boolean full = msg != null && msg.toLowerCase(java.util.Locale.ROOT).contains("no space");

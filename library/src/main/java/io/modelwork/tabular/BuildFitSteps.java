@@ -3,6 +3,7 @@ package io.modelwork.tabular;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.*;
+import io.modelwork.shared.BestCheckpoint;
 import io.modelwork.report.Chart;
 import io.modelwork.report.StepReport;
 import io.modelwork.report.Tables;
@@ -95,27 +96,61 @@ final class BuildFitSteps {
         Map<String, Object> params = new LinkedHashMap<>(model.params());
         for (String k : a.keys()) if (!FIT.has(k)) params.put(k, a.get(k));
         model.setParams(params);
+        checkTrainingData(s.train(), s.valid());
         RunContext run = ctx.run();
-        Path bestDir = run.runDir().resolve("checkpoints").resolve("fit-best");
+        BestCheckpoint bestCk = new BestCheckpoint(ctx, a);
+        Path bestDir = bestCk.dir();
         Progress progress = ctx.progress();
-        TabularModel.FitResult res = model.fit(s.train(), s.valid(), new TabularModel.FitConfig(fs.rounds(), fs.earlyStopping(),
+        String[] bestMetric = {""};
+        double[] bestValue = {Double.NaN};
+        TabularModel.FitResult res;
+        try {
+          res = model.fit(s.train(), s.valid(), new TabularModel.FitConfig(fs.rounds(), fs.earlyStopping(),
                 run.seedFor("fit"), run.threads(), run.device(), fs.trainMetricEvery()), new TabularModel.FitListener() {
             @Override public void onIteration(int it, int total, Map<String, Double> m, boolean best) {
                 if (Thread.currentThread().isInterrupted())
                     throw new ModelworkException("fit was interrupted at iteration " + it, "fit",
                             "the best iteration so far is saved in " + bestDir + "; run fit again to restart "
                                     + "(same seed, same result), or resume from a saved checkpoint");
+                if (best) m.forEach((k, v) -> { if (k.startsWith("valid_") && v != null) { bestMetric[0] = k.substring(6); bestValue[0] = v; } });
                 progress.update("fit", it + 1, total, m.toString());
             }
             @Override public void onBest(int it, byte[] nativeModel) {
-                AtomicFiles.writeFast(bestDir.resolve("model." + model.nativeExtension()), nativeModel);
-                AtomicFiles.writeStringFast(bestDir.resolve("best_iteration.txt"), Integer.toString(it));
+                bestCk.improved(it, out -> s.saveBest(out, nativeModel, it, bestMetric[0], bestValue[0]));
             }
-        });
+          });
+        } finally {
+            bestCk.finish();
+        }
         s.replaceModel(model, res);
         ctx.invalidate(Step.EVALUATE);
         progress.finished("fit", "best iteration " + res.bestIteration() + ", " + res.metric() + " " + res.bestValid());
         return report(s, res, bestDir, fs.trainMetricEvery());
+    }
+
+    /**
+     * What is wrong with the data, said before the engine sees it (XGBoost and LightGBM report such data only as a
+     * generic parameter error): too few training rows, no feature left after preparation, infinite feature values.
+     */
+    static void checkTrainingData(Matrix train, Matrix valid) {
+        if (train.rows() < 2)
+            throw new ModelworkException("The training set has " + train.rows() + " row" + (train.rows() == 1 ? "" : "s")
+                    + "; a model needs at least 2", "fit (training rows)",
+                    "attach more data, or give the training set a larger share (split ratios=0.7,0.15,0.15)");
+        if (train.cols() == 0)
+            throw new ModelworkException("No feature is left after prepare_data", "fit (features)",
+                    "check attach_dataset ignore= and prepare_data select= (constant columns are dropped by select=variance)");
+        for (Matrix m : new Matrix[]{train, valid}) {
+            if (m == null) continue;
+            float[] x = m.x();
+            for (int i = 0; i < x.length; i++)
+                if (Float.isInfinite(x[i])) {
+                    int r = i / m.cols(), c = i % m.cols();
+                    throw new ModelworkException("Feature '" + m.featureNames()[c] + "' has an infinite value (row id "
+                            + (m.rowIds() == null ? r : m.rowIds()[r]) + ")", "fit (" + (m == train ? "training" : "validation") + " data)",
+                            "replace inf/-inf in the data (they are kept as numbers, not missing), or impute them before attach");
+                }
+        }
     }
 
     private static StepReport report(TabularState s, TabularModel.FitResult res, Path bestDir, int trainEvery) {

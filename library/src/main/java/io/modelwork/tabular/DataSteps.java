@@ -35,7 +35,8 @@ final class DataSteps {
             Option.number("imbalance_threshold", 0.1, 0.0, 1.0, "warn when the smallest class is below this share"),
             Option.text("name", null, "dataset name for reports"),
             Option.path("query_file", "LibSVM ranking: the .query file with group sizes"),
-            Option.integer("max_label", 30, 0, 1_000_000, "ranking: the largest relevance label accepted"));
+            Option.integer("max_label", 30, 0, 1_000_000, "ranking: the largest relevance label accepted"))
+            .plus(io.modelwork.data.TableReaders.OPTIONS);
 
     static final Options PREPARE = Options.of(
             Option.choice("impute", "median", List.of("median", "mean", "zero", "none"), "missing numeric values"),

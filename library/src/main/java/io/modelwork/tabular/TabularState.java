@@ -204,6 +204,21 @@ public final class TabularState implements CategoryState, Exportable {
     // ---------------------------------------------------------------- checkpoints
 
     @Override public void save(StateWriter out) throws IOException {
+        save(out, fitResult(), fitResult() == null ? null : model().saveNative());
+    }
+
+    /**
+     * The state with the best iteration of a fit still running ({@code nativeModel}, reached at {@code iteration}):
+     * what {@link io.modelwork.shared.BestCheckpoint} writes as {@code fit-best}, resumable like any checkpoint.
+     */
+    void saveBest(StateWriter out, byte[] nativeModel, int iteration, String metric, double value) throws IOException {
+        TabularModel.FitResult partial = new TabularModel.FitResult(metric, List.of(), iteration,
+                Double.isFinite(value) ? value : 0, 0, run().device(),
+                List.of("best iteration " + iteration + " of a fit that had not finished when this checkpoint was written"));
+        save(out, partial, nativeModel);
+    }
+
+    private void save(StateWriter out, TabularModel.FitResult result, byte[] modelBytes) throws IOException {
         ObjectNode s = Json.object();
         s.set("attach_args", Json.MAPPER.valueToTree(attachArgs == null ? Map.of() : attachArgs.asMap()));
         s.put("fingerprint", dataset == null ? "" : dataset.fingerprint());
@@ -228,9 +243,9 @@ public final class TabularState implements CategoryState, Exportable {
         s.put("fit_rounds", fitSettings.rounds());
         s.put("fit_early", fitSettings.earlyStopping());
         s.put("fit_train_metric_every", fitSettings.trainMetricEvery());
-        if (fitResult() != null) {
-            s.set("fit_result", Json.MAPPER.valueToTree(fitResult()));
-            out.bytes("model." + model().nativeExtension(), model().saveNative());
+        if (result != null) {
+            s.set("fit_result", Json.MAPPER.valueToTree(result));
+            out.bytes("model." + model().nativeExtension(), modelBytes);
         }
         if (decision.json() != null) s.set("calibration", decision.json());
         s.put("threshold", decision.threshold());

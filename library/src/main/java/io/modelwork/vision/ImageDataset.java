@@ -48,6 +48,23 @@ public final class ImageDataset {
     public String kind() { return kind; }
     public List<Item> items() { return items; }
 
+    /**
+     * At most {@code perGroup} items of each (split, label), evenly spaced in name order (0 = all): a fast,
+     * deterministic sample of a large folder (its fingerprint covers only the sampled files).
+     */
+    public ImageDataset sample(int perGroup) {
+        if (perGroup <= 0) return this;
+        Map<String, List<Item>> by = new LinkedHashMap<>();
+        for (Item it : items) by.computeIfAbsent(it.split() + "/" + it.label(), k -> new ArrayList<>()).add(it);
+        List<Item> out = new ArrayList<>();
+        for (List<Item> g : by.values()) {
+            if (g.size() <= perGroup) { out.addAll(g); continue; }
+            for (int i = 0; i < perGroup; i++) out.add(g.get((int) ((long) i * g.size() / perGroup)));
+        }
+        out.sort(Comparator.comparing(it -> it.path().toString()));
+        return new ImageDataset(root, kind, out);
+    }
+
     /** Items of one split (train/test). */
     public List<Item> split(String split) { return items.stream().filter(i -> i.split().equals(split)).toList(); }
 

@@ -39,6 +39,10 @@ class AsrLifecycleTest {
             for (JsonNode u : per) if (u.get("id").asText().endsWith("0870")) assertEquals(0.0, u.get("wer").asDouble());
             assertFalse(ev.gallery().isEmpty());
             assertEquals("audio/wav", ev.gallery().get(0).mediaType());
+            StepReport tune = s.tune("vad_threshold=0.5 seg_len=30");
+            // the training clips are short: VAD on changes little; applied only when strictly better than the current
+            assertTrue(tune.body().get("best_wer").asDouble() <= tune.body().get("baseline_wer").asDouble());
+            assertEquals(2, tune.tables().get(0).rowCount());
             StepReport cal = s.calibrate("target_precision=0.95");
             double thr = cal.body().get("word_confidence_threshold").asDouble();
             assertTrue(thr >= 0 && thr <= 1);
@@ -55,9 +59,10 @@ class AsrLifecycleTest {
             s.artifacts();
         }
         // resume in a fresh session: split, cached transcripts and the threshold come back; the engine is rebuilt
+        AsrState st;
         try (Session s = Session.create(tmp)) {
             s.resume(io.modelwork.core.Args.of("id", ckpt, "run_dir", runDir));
-            AsrState st = s.state(AsrState.class);
+            st = s.state(AsrState.class);
             assertEquals(3, st.train.size());
             assertEquals(5, st.cache.size());
             assertFalse(st.engineOpen());
@@ -65,6 +70,7 @@ class AsrLifecycleTest {
             assertTrue(Files.isRegularFile(Path.of(s.export("").body().get("dir").asText()).resolve("thresholds.json")));
             assertTrue(st.engineOpen());
         }
+        assertFalse(st.engineOpen(), "close releases the recogniser");
     }
 
     private String ckpt, runDir;
@@ -100,6 +106,27 @@ class AsrLifecycleTest {
             assertEquals(0.0, s.evaluate("").body().get("wer").asDouble(), "one VAD segment of 11 s: word for word");
             ModelworkException noTrain = assertThrows(ModelworkException.class, () -> s.calibrate(""));
             assertTrue(noTrain.fix().contains("test_fraction"));
+        }
+    }
+
+    @Test void transcriptTsvWithSpeakersSplitsBySpeaker() throws Exception {
+        Path dir = Assets.data("asr/librivox");
+        String[] ids = {"0870", "0880", "0890", "0920", "0930"}, spk = {"ann", "ann", "bob", "bob", "cy"};
+        StringBuilder tsv = new StringBuilder("# id\tspeaker\ttext\n");
+        for (int i = 0; i < ids.length; i++)
+            tsv.append("sense_and_sensibility_01_austen_64kb-").append(ids[i]).append('\t').append(spk[i]).append("\tsome words\n");
+        Path file = Files.writeString(tmp.resolve("speakers.tsv"), tsv);
+        for (long seed = 1; seed <= 5; seed++) {
+            try (Session s = Session.create(tmp)) {
+                s.configure("seed=" + seed + " run_dir=" + tmp.resolve("run3-" + seed));
+                s.attachDataset("path=" + dir + " transcripts=" + file);
+                s.prepareData("");
+                StepReport sp = s.split("test_fraction=0.4");
+                assertEquals("speaker", sp.body().get("by").asText());
+                AsrState st = s.state(AsrState.class);
+                for (String a : st.train) for (String b : st.test)
+                    assertNotEquals(st.dataset.byId(a).speaker(), st.dataset.byId(b).speaker(), "one speaker in both sets");
+            }
         }
     }
 

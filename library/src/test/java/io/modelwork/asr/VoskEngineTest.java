@@ -40,5 +40,12 @@ class VoskEngineTest {
             System.out.println("Vosk jfk WER " + wer + ": " + jfk.text());
             assertEquals(0.0, wer, "jfk: " + jfk.text());
         }
+        // n-best: alternatives with confidences, the best first
+        try (VoskEngine nbest = new VoskEngine(VoskEngine.modelDir(), 3)) {
+            Transcript t = nbest.transcribe(AudioDecoder.decode(dir.resolve("sense_and_sensibility_01_austen_64kb-0880.wav")));
+            assertTrue(t.alternatives().size() >= 2 && t.alternatives().size() <= 3, t.alternatives().toString());
+            assertTrue(t.alternatives().get(0).confidence() >= t.alternatives().get(1).confidence());
+            assertEquals(t.text(), t.alternatives().get(0).text());
+        }
     }
 }

@@ -99,6 +99,14 @@ class AudioDecoderTest {
         assertTrue(AudioDecoder.profile(zero).problems().get(0).contains("zero-length"));
         Path silence = TestAudio.wav(tmp.resolve("silence.wav"), new float[1][16_000 * 5], 16_000, 16, false);
         assertTrue(AudioDecoder.profile(silence).problems().get(0).contains("silence only"));
+        // an hour of silence (8 kHz, 8-bit: 28.8 MB) is profiled in one streaming pass and flagged
+        Path hour = TestAudio.wav(tmp.resolve("hour.wav"), new float[1][8_000 * 3600], 8_000, 8, false);
+        AudioProfile hp = AudioDecoder.profile(hour);
+        assertEquals(3600.0, hp.durationSeconds(), 1e-6);
+        assertTrue(hp.problems().get(0).contains("silence only"), hp.problems().toString());
+        // a video without a sound track (PETS2009 vtest.avi)
+        ModelworkException noAudio = assertThrows(ModelworkException.class, () -> AudioDecoder.decode(Assets.data("tracking/vtest.avi")));
+        assertTrue(noAudio.what().contains("no audio track"), noAudio.getMessage());
         float[][] loud = TestAudio.sine(16_000, 0.5, 200, 1.6, 1);
         for (int i = 0; i < loud[0].length; i++) loud[0][i] = Math.max(-1, Math.min(1, loud[0][i]));
         assertTrue(AudioDecoder.profile(TestAudio.wav(tmp.resolve("clip.wav"), loud, 16_000, 16, false)).clippedFraction() > 0.3);

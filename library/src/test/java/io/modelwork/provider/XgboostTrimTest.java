@@ -42,8 +42,8 @@ class XgboostTrimTest {
             var got = w.model().featureImportance(names);
             for (int f = 0; f < names.length; f++) assertEquals(expected[f], got.get(names[f]), 1e-9 * (1 + expected[f]), names[f]);
             Path best = tmp.resolve("r/checkpoints/fit-best");
-            assertTrue(Files.exists(best.resolve("model.json")));
-            assertEquals(fit.body().get("best_iteration").asText(), assertDoesNotThrow(() -> Files.readString(best.resolve("best_iteration.txt"))));
+            assertTrue(Files.exists(best.resolve("state/model.json")));
+            assertEquals(fit.body().get("best_iteration").asInt(), assertDoesNotThrow(() -> io.modelwork.core.Json.MAPPER.readTree(best.resolve("checkpoint.json").toFile())).get("best_iteration").asInt());
         }
     }
 }

@@ -72,8 +72,12 @@ class RegistryErrorsTest {
             assertEquals(blobs, s.filter(Files::isRegularFile).count(), "artifacts are kept");
         }
 
-        // following the fix: move it aside, and a fresh registry opens
+        // moving only the database aside is refused (the home's blobs and audit head show it was in use) ...
         Files.move(db, home.resolve("registry.db.corrupt"));
+        ModelworkException missing = assertThrows(ModelworkException.class, () -> ModelRegistry.open(home));
+        assertTrue(missing.what().contains("missing") && missing.fix().contains("move the whole home aside"), missing.getMessage());
+        // ... following the fix: the whole home moved aside, a fresh registry opens there
+        Files.move(home, tmp.resolve("home.old"));
         try (ModelRegistry reg = ModelRegistry.open(home)) {
             assertEquals(0, reg.list(null).size());
         }

@@ -405,7 +405,7 @@ class BadInputTest {
         Path log = tmp.resolve("child.log");
         pb.redirectOutput(log.toFile());
         Process child = pb.start();
-        Path best = runDir.resolve("checkpoints").resolve("fit-best").resolve("model.json");
+        Path best = runDir.resolve("checkpoints").resolve("fit-best").resolve("state").resolve("model.json");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         try {
             while (!Files.exists(best)) {

@@ -3,10 +3,11 @@ package io.modelwork.magics;
 import io.modelwork.core.Args;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.core.Progress;
+import io.modelwork.core.Step;
 import io.modelwork.session.Session;
 import io.modelwork.recipe.Recipe;
 
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,29 +25,52 @@ import java.util.Map;
  */
 public final class Magics implements MagicSet {
 
-    /** magic name → Session method (taking Args), with one line of help. */
-    static final Map<String, String[]> STEPS = new LinkedHashMap<>();
+    /**
+     * One line of help per step; the magics themselves come from {@link Step#values()} ({@link #magicName}), and
+     * each runs through {@link Session#run(Step, Args)}: the step table of the session is the magics' table.
+     */
+    private static final Map<Step, String> STEP_HELP = new EnumMap<>(Step.class);
 
     static {
-        step("configure", "configure", "1 runtime: device, seed, log/checkpoint dirs, retries (e.g. %configure device=cpu seed=42)");
-        step("attach", "attachDataset", "2 attach a dataset and validate its schema: fingerprint, profile, validation report");
-        step("prepare", "prepareData", "3 fit and freeze the preprocessing pipeline");
-        step("split", "split", "4 train/validation/test or k-fold split (stratified, group, time)");
-        step("build", "build", "5 choose and initialise the model (e.g. %build model=xgboost)");
-        step("fit", "fit", "6 train with early stopping; learning curve");
-        step("evaluate", "evaluate", "7 metrics, curves, confusion matrix, error gallery");
-        step("tune", "tune", "8 hyper-parameter search (grid, random, tpe, asha)");
-        step("backtest", "backtest", "9 time-ordered evaluation by window");
-        step("calibrate", "calibrate", "10 operating threshold / probability calibration");
-        step("checkpoint", "saveCheckpoint", "11 save a checkpoint (tag=...)");
-        step("resume", "resume", "11 resume from a checkpoint (id=...)");
-        step("export", "export", "12 deployment bundle: model, preprocessing, signature, manifest");
-        step("register", "register", "13 register in the model registry (name, version, stage)");
-        step("artifacts", "artifacts", "14 the standard artifact map");
+        STEP_HELP.put(Step.CONFIGURE, "runtime: device, seed, log/checkpoint dirs, retries (e.g. %configure device=cpu seed=42)");
+        STEP_HELP.put(Step.ATTACH_DATASET, "attach a dataset and validate its schema: fingerprint, profile, validation report");
+        STEP_HELP.put(Step.PREPARE_DATA, "fit and freeze the preprocessing pipeline");
+        STEP_HELP.put(Step.SPLIT, "train/validation/test or k-fold split (stratified, group, time)");
+        STEP_HELP.put(Step.BUILD, "choose and initialise the model (e.g. %build spec=regression.xgboost)");
+        STEP_HELP.put(Step.FIT, "train with early stopping; learning curve");
+        STEP_HELP.put(Step.EVALUATE, "metrics, curves, confusion matrix, error gallery");
+        STEP_HELP.put(Step.TUNE, "hyper-parameter search (grid, random, tpe, asha)");
+        STEP_HELP.put(Step.BACKTEST, "time-ordered evaluation by window");
+        STEP_HELP.put(Step.CALIBRATE, "operating threshold / probability calibration");
+        STEP_HELP.put(Step.SAVE_CHECKPOINT, "save a checkpoint (tag=...)");
+        STEP_HELP.put(Step.RESUME, "resume from a checkpoint (id=...)");
+        STEP_HELP.put(Step.EXPORT, "deployment bundle: model, preprocessing, signature, manifest");
+        STEP_HELP.put(Step.REGISTER, "register in the model registry (name, version, stage)");
+        STEP_HELP.put(Step.ARTIFACTS, "the standard artifact map");
+        STEP_HELP.put(Step.CLOSE, "release the session's resources; the next step opens a new session");
     }
 
-    private static void step(String magic, String method, String help) {
-        STEPS.put(magic, new String[]{method, help});
+    /** The magic of a step: its key, with the short names attach, prepare and checkpoint. */
+    public static String magicName(Step step) {
+        return switch (step) {
+            case ATTACH_DATASET -> "attach";
+            case PREPARE_DATA -> "prepare";
+            case SAVE_CHECKPOINT -> "checkpoint";
+            default -> step.key();
+        };
+    }
+
+    /** The step of a magic name ({@code fit}, {@code attach}, …), or null when it is not a step magic. */
+    public static Step stepOf(String magic) {
+        if (magic == null) return null;
+        String m = magic.startsWith("%") ? magic.substring(1) : magic;
+        for (Step s : Step.values()) if (magicName(s).equals(m)) return s;
+        return null;
+    }
+
+    /** One line of help of a step. */
+    public static String stepHelp(Step step) {
+        return step.number() + " " + STEP_HELP.getOrDefault(step, step.key());
     }
 
     private static final Object LOCK = new Object();
@@ -87,29 +111,52 @@ public final class Magics implements MagicSet {
 
     /** Runs step {@code magic} (e.g. {@code fit}) with a magic line of {@code key=value} arguments. */
     public static Object runStep(String magic, String line) {
-        String[] spec = STEPS.get(magic);
-        if (spec == null)
-            throw new ModelworkException("Unknown step magic %" + magic, "%" + magic, "use one of " + STEPS.keySet());
-        Args args = Args.parse(line == null ? "" : line.trim());
-        Session s = session();
-        return switch (spec[0]) {
-            case "configure" -> s.configure(args);
-            case "attachDataset" -> s.attachDataset(args);
-            case "prepareData" -> s.prepareData(args);
-            case "split" -> s.split(args);
-            case "build" -> s.build(args);
-            case "fit" -> s.fit(args);
-            case "evaluate" -> s.evaluate(args);
-            case "tune" -> s.tune(args);
-            case "backtest" -> s.backtest(args);
-            case "calibrate" -> s.calibrate(args);
-            case "saveCheckpoint" -> s.saveCheckpoint(args);
-            case "resume" -> s.resume(args);
-            case "export" -> s.export(args);
-            case "register" -> s.register(args);
-            case "artifacts" -> s.artifacts(args);
-            default -> throw new IllegalStateException(spec[0]);
-        };
+        Step step = stepOf(magic);
+        if (step == null)
+            throw new ModelworkException("Unknown step magic %" + magic, "%" + magic, "use one of "
+                    + java.util.Arrays.stream(Step.values()).map(s -> "%" + magicName(s)).toList());
+        if (step == Step.CLOSE) return close(line);
+        Args args = Args.parse(expand(line == null ? "" : line.trim(), "%" + magic));
+        return session().run(step, args);
+    }
+
+    /**
+     * Expands {@code ${NAME}} and {@code ${NAME:-default}} in a magic line, as a shell does: NAME is an environment
+     * variable, or {@code run_dir} (the session's run directory, after configure); the default may itself hold
+     * {@code ${...}}. The templates register with {@code home=${MODELWORK_HOME:-${run_dir}/registry}}: the run's own
+     * registry unless the user set a home. An unset NAME without a default is an error naming it.
+     */
+    static String expand(String line, String where) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < line.length()) {
+            int at = line.indexOf("${", i);
+            if (at < 0) { out.append(line, i, line.length()); break; }
+            out.append(line, i, at);
+            int depth = 0, end = -1;
+            for (int k = at; k < line.length(); k++) {
+                if (line.startsWith("${", k)) { depth++; k++; }
+                else if (line.charAt(k) == '}' && --depth == 0) { end = k; break; }
+            }
+            if (end < 0) throw new ModelworkException("Unclosed ${ in the magic line", where + " " + line, "write ${NAME} or ${NAME:-default}");
+            String body = line.substring(at + 2, end);
+            int dash = body.indexOf(":-");
+            String name = dash < 0 ? body : body.substring(0, dash);
+            String value = variable(name);
+            if (value == null || value.isEmpty()) {
+                if (dash < 0) throw new ModelworkException("${" + name + "} is not set", where + " " + line,
+                        "set the environment variable " + name + ", or give a default: ${" + name + ":-VALUE}");
+                value = expand(body.substring(dash + 2), where);
+            }
+            out.append(value);
+            i = end + 1;
+        }
+        return out.toString();
+    }
+
+    private static String variable(String name) {
+        if (name.equals("run_dir")) return hasSession() && session().hasRun(Step.CONFIGURE) ? session().context().runDir().toString() : null;
+        return System.getenv(name);
     }
 
     /** {@code %close}: closes the session and forgets it; the next step magic opens a new one. */
@@ -133,6 +180,29 @@ public final class Magics implements MagicSet {
         return session().status();
     }
 
+    /** The keys of {@code %compare}. */
+    static final java.util.List<String> COMPARE_KEYS = java.util.List.of("root", "by", "set", "limit");
+
+    /**
+     * {@code %compare [root=DIR] [by=METRIC] [set=test] [limit=20]}: the leaderboard of the runs under the run root
+     * (the session's, else {@code runs/}), best first ({@link io.modelwork.runs.RunComparison}).
+     */
+    public static Object compare(String line) {
+        Args a = Args.parse(line == null ? "" : line.trim());
+        for (String k : a.keys())
+            if (!COMPARE_KEYS.contains(k)) {
+                String close = io.modelwork.core.Options.closest(k, COMPARE_KEYS);
+                throw new ModelworkException("Unknown argument '" + k + "' for %compare", "%compare " + line.trim(),
+                        (close != null ? "did you mean '" + close + "'? " : "") + "valid keys: " + COMPARE_KEYS);
+            }
+        java.nio.file.Path root;
+        if (a.has("root")) root = java.nio.file.Path.of(a.getString("root", "runs"));
+        else if (hasSession() && session().hasRun(Step.CONFIGURE)) root = session().context().runDir().getParent();
+        else root = java.nio.file.Path.of("runs");
+        return io.modelwork.runs.RunComparison.compare(root, a.getString("by", null), a.getString("set", "test"),
+                (int) a.getLong("limit", 20));
+    }
+
     /** {@code %%recipe}: runs the YAML recipe in the cell body on the kernel's session; returns the step reports. */
     public static Object recipe(String line, String yaml) {
         if (yaml == null || yaml.isBlank())
@@ -153,19 +223,43 @@ public final class Magics implements MagicSet {
 
     /** {@code %help}: one line per magic. */
     public static String helpText(Map<String, String> help) {
-        StringBuilder sb = new StringBuilder("Modelwork magics (arguments are key=value; a mistyped key lists the valid ones)\n");
+        StringBuilder sb = new StringBuilder("Modelwork magics (arguments are key=value; a mistyped key lists the valid ones;"
+                + " %help STEP lists a step's keys; Tab completes keys, Shift-Tab shows them)\n");
         int w = help.keySet().stream().mapToInt(String::length).max().orElse(10);
         help.forEach((k, v) -> sb.append(String.format("  %-" + w + "s  %s%n", k, v)));
         return sb.toString();
     }
 
+    /**
+     * {@code %help} alone: the list of {@code all} magics; {@code %help fit} (or {@code %help %fit}): the step's
+     * keys with type, default, range and help ({@link MagicOptions#helpText}); another magic: its line of help.
+     */
+    public static String help(String line, Map<String, String> all) {
+        String name = line == null ? "" : line.trim();
+        if (name.isEmpty()) return helpText(all);
+        String bare = name.replaceFirst("^%+", "");
+        Step step = stepOf(bare);
+        if (step == null) {
+            try { step = Step.of(bare); } catch (ModelworkException ignored) { /* not a step */ }
+        }
+        if (step != null) return MagicOptions.helpText(step);
+        for (Map.Entry<String, String> e : all.entrySet())
+            if (e.getKey().replaceFirst("^%+", "").equals(bare)) return e.getKey() + "  " + e.getValue() + "\n";
+        String close = io.modelwork.core.Options.closest(bare, all.keySet().stream().map(k -> k.replaceFirst("^%+", "")).toList());
+        throw new ModelworkException("No magic or step named '" + name + "'", "%help " + name,
+                (close != null ? "did you mean '" + close + "'? " : "") + "%help alone lists them all");
+    }
+
     @Override
     public Map<String, LineMagic> lineMagics() {
         Map<String, LineMagic> m = new LinkedHashMap<>();
-        for (String name : STEPS.keySet()) m.put(name, line -> runStep(name, line));
-        m.put("close", Magics::close);
+        for (Step step : Step.values()) {
+            String name = magicName(step);
+            m.put(name, line -> runStep(name, line));
+        }
         m.put("session", Magics::status);
-        m.put("help", line -> helpText(help()));
+        m.put("compare", Magics::compare);
+        m.put("help", line -> help(line, help()));
         return m;
     }
 
@@ -177,10 +271,10 @@ public final class Magics implements MagicSet {
     @Override
     public Map<String, String> help() {
         Map<String, String> h = new LinkedHashMap<>();
-        STEPS.forEach((k, v) -> h.put("%" + k, v[1]));
-        h.put("%close", "15 release the session's resources; the next step opens a new session");
+        for (Step step : Step.values()) h.put("%" + magicName(step), stepHelp(step));
         h.put("%session", "what has run and the current state");
-        h.put("%help", "this list");
+        h.put("%compare", "leaderboard of the runs under the run root: test metrics, spec, params, time (by=METRIC set=test root=DIR limit=20)");
+        h.put("%help", "this list; %help STEP: the keys of a step");
         h.put("%%recipe", "run the YAML recipe in the cell on this session (same keys as bin/modelwork pipeline)");
         return h;
     }

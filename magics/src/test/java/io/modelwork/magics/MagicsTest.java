@@ -2,6 +2,7 @@ package io.modelwork.magics;
 
 import io.modelwork.core.Assets;
 import io.modelwork.core.ModelworkException;
+import io.modelwork.core.Step;
 import io.modelwork.session.Session;
 import io.modelwork.report.StepReport;
 import org.junit.jupiter.api.AfterEach;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -72,6 +74,120 @@ class MagicsTest {
         assertThrows(ModelworkException.class, () -> Magics.close("now"));
         Magics.close("");
         assertFalse(Magics.hasSession());
+    }
+
+    @Test
+    void everyStepHasOneMagicAndTheMagicRunsThatStep() {
+        Map<String, LineMagic> line = new Magics().lineMagics();
+        Map<String, String> help = new Magics().help();
+        for (Step s : Step.values()) {
+            String name = Magics.magicName(s);
+            assertEquals(s, Magics.stepOf(name), name);
+            assertEquals(s, Step.of(name), "Step.of knows the magic's short name " + name);
+            assertTrue(line.containsKey(name), name);
+            assertTrue(help.get("%" + name).startsWith(s.number() + " "), help.get("%" + name));
+        }
+        assertEquals(Step.values().length + 3, line.size(), "the steps, %session, %compare and %help: " + line.keySet());
+        assertNull(Magics.stepOf("session"));
+    }
+
+    /** The examples in %help ("e.g. %build spec=...") run as written. */
+    @Test
+    void helpExamplesRun(@TempDir Path tmp) {
+        Magics.useSession(Session.create(tmp));
+        String help = Magics.helpText(new Magics().help());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("e\\.g\\. %(\\w+) ([^)]*)\\)").matcher(help);
+        Map<String, String> examples = new java.util.LinkedHashMap<>();
+        while (m.find()) examples.put(m.group(1), m.group(2));
+        assertTrue(examples.containsKey("build") && examples.containsKey("configure"), help);
+        Magics.runStep("configure", examples.get("configure") + " run_dir=" + tmp.resolve("run"));
+        Magics.runStep("attach", "path=" + data("regression/modeldata_concrete.csv") + " target=compressive_strength");
+        Magics.runStep("prepare", "");
+        Magics.runStep("split", "");
+        StepReport b = (StepReport) Magics.runStep("build", examples.get("build"));
+        assertEquals("build", b.step());
+    }
+
+    @Test
+    void helpOfAStepListsItsDeclaredKeys() {
+        String configure = Magics.help("configure", new Magics().help());
+        assertTrue(configure.contains("%configure") && configure.contains("seed") && configure.contains("one of [cpu, cuda, auto]"), configure);
+        assertEquals(configure, Magics.help("%configure", new Magics().help()));
+        String fit = Magics.help("fit", new Magics().help());
+        assertTrue(fit.contains("rounds"), "the tabular family's fit keys before any data: " + fit);
+        assertTrue(Magics.help("session", new Magics().help()).contains("%session"));
+        ModelworkException e = assertThrows(ModelworkException.class, () -> Magics.help("fitt", new Magics().help()));
+        assertTrue(e.fix().contains("did you mean 'fit'"), e.fix());
+    }
+
+    @Test
+    void completesKeysSpecsAndChoices() {
+        MagicOptions.Completion c = MagicOptions.complete("fit", "ro");
+        assertEquals(0, c.start());
+        assertTrue(c.candidates().contains("rounds="), c.candidates().toString());
+        c = MagicOptions.complete("configure", "seed=1 se");
+        assertEquals(7, c.start());
+        assertFalse(c.candidates().contains("seed="), "a given key is not offered again: " + c.candidates());
+        c = MagicOptions.complete("configure", "");
+        assertEquals(List.copyOf(io.modelwork.core.RunContext.OPTIONS.names()).stream().map(k -> k + "=").toList(), c.candidates());
+        c = MagicOptions.complete("configure", "device=c");
+        assertEquals(new MagicOptions.Completion(7, List.of("cpu", "cuda")), c);
+        c = MagicOptions.complete("configure", "progress=");
+        assertEquals(List.of("true", "false"), c.candidates());
+        var saved = MagicOptions.specNames;
+        try {
+            MagicOptions.specNames = () -> List.of("classification.lightgbm", "regression.lightgbm", "regression.xgboost");
+            c = MagicOptions.complete("build", "spec=regression.");
+            assertEquals(new MagicOptions.Completion(5, List.of("regression.lightgbm", "regression.xgboost")), c);
+        } finally {
+            MagicOptions.specNames = saved;
+        }
+        assertNull(MagicOptions.complete("session", ""));
+        assertTrue(MagicOptions.inspect("configure").contains("seed"));
+    }
+
+    /** Two real runs (XGBoost and LightGBM on concrete) under one run root, ranked by test RMSE. */
+    @Test
+    void compareRanksTheRunsOfTheRunRoot(@TempDir Path tmp) {
+        Path root = tmp.resolve("runs");
+        for (String spec : List.of("regression.xgboost", "regression.lightgbm")) {
+            Magics.useSession(Session.create(root));
+            Magics.runStep("configure", "seed=3 threads=1");
+            Magics.runStep("attach", "path=" + data("regression/modeldata_concrete.csv") + " target=compressive_strength");
+            Magics.runStep("prepare", "");
+            Magics.runStep("split", "");
+            Magics.runStep("build", "spec=" + spec);
+            Magics.runStep("fit", "rounds=60");
+            Magics.runStep("evaluate", "");
+            if (spec.endsWith("xgboost")) Magics.close("");
+        }
+        StepReport r = (StepReport) Magics.compare("by=rmse");
+        Magics.close("");
+        tech.tablesaw.api.Table t = r.tables().get(0);
+        assertEquals(2, t.rowCount(), t.print());
+        assertEquals(java.util.Set.of("regression.xgboost", "regression.lightgbm"), java.util.Set.copyOf(t.stringColumn("spec").asList()));
+        double first = t.doubleColumn("rmse").get(0), second = t.doubleColumn("rmse").get(1);
+        assertTrue(first <= second, "lower RMSE first: " + t.print());
+        assertTrue(first < 8.0, "real models on concrete: RMSE " + first);
+        assertTrue(t.columnNames().contains("r2") && t.columnNames().contains("params"), t.columnNames().toString());
+        StepReport byR2 = (StepReport) Magics.compare("root=" + root + " by=r2");
+        assertTrue(byR2.tables().get(0).doubleColumn("r2").get(0) >= byR2.tables().get(0).doubleColumn("r2").get(1));
+        ModelworkException e = assertThrows(ModelworkException.class, () -> Magics.compare("root=" + root + " by=rmsee"));
+        assertTrue(e.fix().contains("did you mean 'rmse'"), e.fix());
+        assertThrows(ModelworkException.class, () -> Magics.compare("roots=x"));
+    }
+
+    @Test
+    void magicLinesExpandVariablesWithDefaults(@TempDir Path tmp) {
+        assertEquals("a=" + System.getenv("PATH"), Magics.expand("a=${PATH}", "%x"));
+        assertEquals("home=/tmp/r b=1", Magics.expand("home=${MODELWORK_UNSET_VAR_FOR_TEST:-/tmp/r} b=1", "%x"));
+        ModelworkException e = assertThrows(ModelworkException.class, () -> Magics.expand("h=${MODELWORK_UNSET_VAR_FOR_TEST}", "%x"));
+        assertTrue(e.fix().contains(":-VALUE"), e.fix());
+        assertThrows(ModelworkException.class, () -> Magics.expand("h=${run_dir}", "%x"), "no run directory before configure");
+        Magics.useSession(Session.create(tmp));
+        Magics.runStep("configure", "run_dir=" + tmp.resolve("run"));
+        assertEquals("home=" + tmp.resolve("run") + "/registry",
+                Magics.expand("home=${MODELWORK_UNSET_VAR_FOR_TEST:-${run_dir}/registry}", "%x"));
     }
 
     @Test

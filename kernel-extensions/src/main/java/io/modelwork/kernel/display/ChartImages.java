@@ -39,7 +39,9 @@ public final class ChartImages {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(nz(c.title()))
                 .xAxisTitle(nz(c.xLabel())).yAxisTitle(nz(c.yLabel())).build();
         chart.getStyler().setLegendVisible(c.series().size() > 1);
-        chart.getStyler().setMarkerSize(scatter ? 5 : 3);
+        // a line chart's marker series (the ROC's chosen threshold, the tuning trials) must stand out from the curves
+        boolean markerSeries = c.series().stream().anyMatch(s -> "marker".equals(s.style()));
+        chart.getStyler().setMarkerSize(scatter ? 6 : markerSeries ? 9 : 4);
         if (scatter) chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         int i = 0;
         for (Chart.Series s : c.series()) {
@@ -49,9 +51,13 @@ public final class ChartImages {
             XYSeries series = chart.addSeries(name, s.x(), s.y());
             String style = s.style() == null ? (scatter ? "marker" : "line") : s.style();
             switch (style) {
-                case "marker" -> { series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter); series.setMarker(SeriesMarkers.CIRCLE); }
+                case "marker" -> {
+                    series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                    series.setMarker(SeriesMarkers.CIRCLE);
+                    if (!scatter && s.x().length <= 3) series.setMarkerColor(java.awt.Color.RED); // the chosen point
+                }
                 case "dash" -> { series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line); series.setLineStyle(SeriesLines.DASH_DASH); series.setMarker(SeriesMarkers.NONE); }
-                default -> { series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line); if (s.x().length > 30) series.setMarker(SeriesMarkers.NONE); }
+                default -> { series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line); if (s.x().length > 30 || markerSeries) series.setMarker(SeriesMarkers.NONE); }
             }
         }
         if (chart.getSeriesMap().isEmpty()) chart.addSeries("(no data)", new double[]{0}, new double[]{0});
@@ -97,9 +103,12 @@ public final class ChartImages {
 
     private static String nz(String s) { return s == null ? "" : s; }
 
-    public static byte[] png(Chart c) {
+    public static byte[] png(Chart c) { return png(toXChart(c)); }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public static byte[] png(org.knowm.xchart.internal.chartpart.Chart c) {
         try {
-            return BitmapEncoder.getBitmapBytes((org.knowm.xchart.internal.chartpart.Chart) toXChart(c), BitmapEncoder.BitmapFormat.PNG);
+            return BitmapEncoder.getBitmapBytes((org.knowm.xchart.internal.chartpart.Chart) c, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,8 +123,17 @@ public final class ChartImages {
      */
     public static String svg(Chart c) {
         try {
+            return svg(toXChart(c));
+        } catch (Exception | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** {@link #svg(Chart)} of an XChart chart. */
+    public static String svg(org.knowm.xchart.internal.chartpart.Chart<?, ?> c) {
+        try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            VectorGraphicsEncoder.saveVectorGraphic(toXChart(c), out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            VectorGraphicsEncoder.saveVectorGraphic(c, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
             String svg = out.toString(StandardCharsets.UTF_8);
             int start = svg.indexOf("<svg");
             if (start < 0) return null;

@@ -13,8 +13,17 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-/** The built-in renderers: Modelwork reports, charts, gallery items and Tablesaw tables. */
+/**
+ * The built-in renderers: Modelwork reports, charts, gallery items, Tablesaw tables and columns, XChart charts and
+ * {@link java.awt.image.RenderedImage}s (a {@code BufferedImage}).
+ *
+ * <p>A report's bundle carries {@code text/html} and {@code text/plain}, and its JSON under {@value #REPORT_MIME}:
+ * never {@code application/json}, which JupyterLab prefers to HTML and shows as a collapsed JSON tree.
+ */
 public final class ReportRenderers {
+    /** The vendor MIME type of a report's JSON (tests and tools read it; no front end renders it). */
+    public static final String REPORT_MIME = "application/vnd.modelwork.report+json";
+
     private ReportRenderers() {}
 
     /** Report → [title, notes and tables (HTML + text/plain = toText())], one bundle per chart, the gallery. */
@@ -55,7 +64,7 @@ public final class ReportRenderers {
         main.putHTML(html.toString());
         try {
             // machine-readable form (the step's JSON report) for tests and tools; front ends show the HTML
-            main.putData("application/json", finite(io.modelwork.core.Json.MAPPER.convertValue(r.toJson(), java.util.Map.class)));
+            main.putData(REPORT_MIME, finite(io.modelwork.core.Json.MAPPER.convertValue(r.toJson(), java.util.Map.class)));
         } catch (RuntimeException ignored) {
             // a report whose JSON cannot be converted still shows
         }
@@ -88,7 +97,53 @@ public final class ReportRenderers {
         d.putData("image/png", Base64.getEncoder().encodeToString(ChartImages.png(c)));
         String svg = ChartImages.svg(c);
         if (svg != null) d.putSVG(svg);
+        java.util.Map<String, Object> vega = VegaLite.spec(c);
+        if (vega != null) d.putData(VegaLite.MIME, vega);
         return d;
+    }
+
+    /** An XChart chart (any kind XChart draws) as PNG, plus SVG when small. */
+    public static final class XChartRenderer implements Renderer<org.knowm.xchart.internal.chartpart.Chart> {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        @Override public Class<org.knowm.xchart.internal.chartpart.Chart> type() { return (Class) org.knowm.xchart.internal.chartpart.Chart.class; }
+
+        @Override public List<DisplayData> render(org.knowm.xchart.internal.chartpart.Chart c) {
+            DisplayData d = new DisplayData("[chart] " + (c.getTitle() == null ? "" : c.getTitle()));
+            d.putData("image/png", Base64.getEncoder().encodeToString(ChartImages.png(c)));
+            String svg = ChartImages.svg(c);
+            if (svg != null) d.putSVG(svg);
+            return List.of(d);
+        }
+    }
+
+    /** An image ({@code BufferedImage} and every other {@link java.awt.image.RenderedImage}) as PNG. */
+    public static final class ImageRenderer implements Renderer<java.awt.image.RenderedImage> {
+        @Override public Class<java.awt.image.RenderedImage> type() { return java.awt.image.RenderedImage.class; }
+
+        @Override public List<DisplayData> render(java.awt.image.RenderedImage img) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try {
+                if (!javax.imageio.ImageIO.write(img, "png", out)) return List.of();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            DisplayData d = new DisplayData("[image " + img.getWidth() + "×" + img.getHeight() + "]");
+            d.putData("image/png", Base64.getEncoder().encodeToString(out.toByteArray()));
+            return List.of(d);
+        }
+    }
+
+    /** A Tablesaw column as a one-column table (the column's name, size and values). */
+    public static final class ColumnRenderer implements Renderer<tech.tablesaw.columns.Column<?>> {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        @Override public Class<tech.tablesaw.columns.Column<?>> type() { return (Class) tech.tablesaw.columns.Column.class; }
+
+        @Override public List<DisplayData> render(tech.tablesaw.columns.Column<?> c) {
+            Table t = Table.create(c.name(), c.copy());
+            DisplayData d = new DisplayData(c.print());
+            d.putHTML(TableHtml.html(t));
+            return List.of(d);
+        }
     }
 
     /** The error gallery: an HTML grid of the worst cases (thumbnails for images, players for audio). */

@@ -46,8 +46,14 @@ class RenderersTest {
     void largeTableIsPagedAndStatesTheFullSize() {
         Table t = big(1030);
         String html = TableHtml.html(t);
-        assertEquals(TableHtml.PAGE_SIZE + 1, count(html, "<tr>"));
+        String first = html.substring(0, html.indexOf("<details"));
+        assertEquals(TableHtml.PAGE_SIZE + 1, count(first, "<tr>"));
         assertTrue(html.contains("rows 1–20 of 1,030 rows × 3 columns (page 1 of 52)"), html);
+        // the next rows are folded below the first page (no script: works untrusted and in nbconvert)
+        assertTrue(html.contains("next rows: 21–220 of 1,030"), html);
+        assertEquals(TableHtml.PAGE_SIZE + TableHtml.MORE_ROWS + 2, count(html, "<tr>"));
+        // the table scrolls in its own box and its header stays in place
+        assertTrue(html.contains("overflow:auto") && html.contains("position:sticky"), html);
         String last = TableHtml.page(t, 51, 20);
         assertEquals(10 + 1, count(last, "<tr>"));
         assertTrue(last.contains("rows 1,021–1,030"), last);
@@ -100,11 +106,76 @@ class RenderersTest {
         String html = (String) main.getData(MIMEType.TEXT_HTML);
         assertTrue(html.contains("Evaluation on test") && html.contains("<table") && html.contains("threshold chosen"));
         @SuppressWarnings("unchecked")
-        Map<String, Object> json = (Map<String, Object>) main.getData(MIMEType.parse("application/json"));
+        Map<String, Object> json = (Map<String, Object>) main.getData(MIMEType.parse(ReportRenderers.REPORT_MIME));
         assertEquals("evaluate", json.get("step"));
+        for (DisplayData d : out)
+            assertNull(d.getData(MIMEType.parse("application/json")), "JupyterLab would show application/json as a JSON tree");
         for (int i = 1; i <= 4; i++) assertNotNull(out.get(i).getData(MIMEType.parse("image/png")));
         String gallery = (String) out.get(5).getData(MIMEType.TEXT_HTML);
         assertTrue(gallery.contains("row 17") && gallery.contains("mw-gallery"));
+    }
+
+    @Test
+    void numbersForPeople() {
+        assertEquals("0.1235", HumanNumbers.cell("0.123456789", "rmse"));
+        assertEquals("12,346", HumanNumbers.cell("12345.678", "mse"));
+        assertEquals("1030", HumanNumbers.cell("1030.0", "rows"));
+        assertEquals("1235", HumanNumbers.cell("1234.567", "mse"));
+        assertEquals("1030", HumanNumbers.cell("1030", "rows"), "integers below 10,000 (years, counts) as written");
+        assertEquals("1,234,567", HumanNumbers.cell("1234567", "rows"));
+        assertEquals("20261", HumanNumbers.cell("20261", "seed"));
+        assertEquals("93.21%", HumanNumbers.cell("0.93214", "coverage 95"));
+        assertEquals("4.5%", HumanNumbers.cell("0.045", "share"));
+        assertEquals("1.2 s", HumanNumbers.cell("1.2345", "seconds"));
+        assertEquals("3.4 min", HumanNumbers.cell("204", "fit seconds"));
+        assertEquals("340 ms", HumanNumbers.cell("0.34", "time_s"));
+        assertEquals("1.5 h", HumanNumbers.cell("5400", "seconds"));
+        assertEquals("1.000e-07", HumanNumbers.cell("1e-7", "gap"));
+        assertEquals("00123", HumanNumbers.cell("00123", "zip"));
+        assertEquals("abc", HumanNumbers.cell("abc", "x"));
+        assertEquals("NaN", HumanNumbers.cell("NaN", "x"));
+        // (name, value) tables: the row's name says what the value is
+        Table kv = io.modelwork.report.Tables.keyValues("metrics", new java.util.LinkedHashMap<>(Map.of("rmse", 5.123456789)));
+        kv.stringColumn("name").append("seconds");
+        kv.stringColumn("value").append("75.5");
+        String html = TableHtml.html(kv);
+        assertTrue(html.contains(">5.123<") && html.contains(">1.3 min<"), html);
+        assertTrue(html.contains("title=\"5.123456789\""), "the full value stays in the cell's tooltip: " + html);
+    }
+
+    @Test
+    void curvesAlsoAsVegaLiteWithTheMarkersDrawnLarge() {
+        double[] x = {0, 0.25, 0.5, 1}, y = {0, 0.6, 0.8, 1};
+        Chart roc = Chart.line("roc", "ROC", "FPR", "TPR", List.of(Chart.Series.line("model", x, y), Chart.Series.dashed("chance", x, x),
+                Chart.Series.markers("threshold", new double[]{0.25}, new double[]{0.6})));
+        DisplayData d = ReportRenderers.chart(roc);
+        assertNotNull(d.getData(MIMEType.parse("image/png")), "the PNG stays as the fallback");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) d.getData(MIMEType.parse(VegaLite.MIME));
+        assertEquals(VegaLite.SCHEMA, spec.get("$schema"));
+        List<?> layers = (List<?>) spec.get("layer");
+        assertEquals(3, layers.size());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> marker = (Map<String, Object>) ((Map<String, Object>) layers.get(2)).get("mark");
+        assertEquals("point", marker.get("type"));
+        assertTrue(((Number) marker.get("size")).intValue() >= 100, "a lone marker is drawn large: " + marker);
+        assertNull(VegaLite.spec(charts().get(2)), "heatmaps: PNG only");
+        String json = new com.google.gson.Gson().toJson(spec);
+        assertTrue(json.contains("\"strokeDash\"") && json.contains("\"bind\":\"scales\""), json);
+    }
+
+    @Test
+    void anyObjectDisplays() throws Exception {
+        RendererRegistry reg = RendererRegistry.load(getClass().getClassLoader());
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(8, 6, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        DisplayData d = reg.render(img).get(0);
+        byte[] png = Base64.getDecoder().decode((String) d.getData(MIMEType.parse("image/png")));
+        assertEquals(8, javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)).getWidth());
+        org.knowm.xchart.XYChart xc = org.knowm.xchart.QuickChart.getChart("t", "x", "y", "s", new double[]{1, 2}, new double[]{3, 4});
+        assertNotNull(reg.render(xc).get(0).getData(MIMEType.parse("image/png")));
+        DisplayData col = reg.render(DoubleColumn.create("price", new double[]{1234567.5, 2})).get(0);
+        String html = (String) col.getData(MIMEType.TEXT_HTML);
+        assertTrue(html.contains("price") && html.contains("2 rows × 1 columns") && html.contains("1,234,568"), html);
     }
 
     @Test
