@@ -94,6 +94,21 @@ class TrackingBadInputTest {
         assertEquals(0.9f, d.get(0).score(), 1e-6);
     }
 
+    @Test void bothDetectorsBoxTheGroundTruthOfPetsFrameOne() {
+        VideoFrame f;
+        try (VideoSource v = VideoSource.open(DATA.resolve("vtest.avi").toString(), 0)) { f = v.next(); }
+        List<MotText.Box> gt = MotText.read(DATA.resolve("gt.txt"), true).stream().filter(b -> b.frame() == 1).toList();
+        for (String name : List.of("yolox_nano", "nanodet_m")) {
+            try (OnnxDetector det = OnnxDetector.load(name, 1)) {
+                List<Detection> d = det.detect(f, 0.3f, 0.45f, new int[]{0});
+                long hit = gt.stream().filter(g -> d.stream().anyMatch(x -> x.iou(new Detection((float) g.left(), (float) g.top(),
+                        (float) (g.left() + g.width()), (float) (g.top() + g.height()), 1, 0)) >= 0.5)).count();
+                // measured: both box the 3 walking people of frame 1 at IoU ≥ 0.5, the MOT threshold (NanoDet needs the half-cell centre offset)
+                assertTrue(hit >= 3, name + " boxes " + hit + " of " + gt.size() + " ground-truth people at IoU ≥ 0.5: " + d);
+            }
+        }
+    }
+
     @Test void yoloxFindsThePersonInTheStillImage() throws Exception {
         var img = javax.imageio.ImageIO.read(DATA.resolve("still_images/person.jpg").toFile());
         var bgr = new java.awt.image.BufferedImage(img.getWidth(), img.getHeight(), java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
