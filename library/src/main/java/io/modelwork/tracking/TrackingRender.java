@@ -1,0 +1,103 @@
+package io.modelwork.tracking;
+
+import io.modelwork.core.ModelworkException;
+import io.modelwork.tracking.track.TrackBox;
+import io.modelwork.tracking.video.VideoFrame;
+import io.modelwork.tracking.video.VideoSource;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The annotated video of evaluate: the frames of a segment with each track's box, id and trail (its last
+ * {@value #TRAIL} foot points), encoded by FFmpeg (MPEG-4 Part 2 in MP4) and published atomically (written to a
+ * temporary file, then moved).
+ */
+final class TrackingRender {
+    static final int TRAIL = 20;
+
+    private TrackingRender() { }
+
+    static Color colour(int id) { return Color.getHSBColor((id * 0.618034f) % 1f, 0.9f, 1f); }
+
+    /** Writes frames {@code [range[0], range[1])} with the tracks (frames numbered from 1 within the range) to {@code mp4}. */
+    static Path video(String source, double fps, int[] range, List<TrackBox> tracks, Path mp4) {
+        Map<Integer, List<TrackBox>> byFrame = new HashMap<>();
+        for (TrackBox t : tracks) byFrame.computeIfAbsent(t.frame(), k -> new ArrayList<>()).add(t);
+        Map<Integer, ArrayDeque<int[]>> trails = new HashMap<>();
+        Path tmp = null;
+        try {
+            Files.createDirectories(mp4.toAbsolutePath().getParent());
+            tmp = Files.createTempFile(mp4.toAbsolutePath().getParent(), ".video", ".mp4");
+            try (VideoSource v = VideoSource.open(source, fps)) {
+                FFmpegFrameRecorder rec = null;
+                try {
+                    VideoFrame f;
+                    while ((f = v.next()) != null && f.index() < range[1]) {
+                        if (f.index() < range[0]) continue;
+                        if (rec == null) {
+                            rec = new FFmpegFrameRecorder(tmp.toFile(), f.width(), f.height(), 0);
+                            rec.setFormat("mp4");
+                            rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+                            rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+                            rec.setFrameRate(fps > 0 ? fps : 25);
+                            rec.setVideoQuality(4);
+                            rec.start();
+                        }
+                        BufferedImage img = f.toImage();
+                        draw(img, byFrame.getOrDefault(f.index() - range[0] + 1, List.of()), trails);
+                        Frame fr = new Frame(f.width(), f.height(), Frame.DEPTH_UBYTE, 3);
+                        ByteBuffer buf = (ByteBuffer) fr.image[0];
+                        byte[] px = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+                        for (int y = 0; y < f.height(); y++) buf.put(y * fr.imageStride, px, y * f.width() * 3, f.width() * 3);
+                        rec.record(fr, avutil.AV_PIX_FMT_BGR24);
+                    }
+                } finally {
+                    if (rec != null) { rec.stop(); rec.release(); }
+                }
+            }
+            Files.move(tmp, mp4, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return mp4;
+        } catch (Exception e) {
+            try { if (tmp != null) Files.deleteIfExists(tmp); } catch (java.io.IOException ignored) { /* best effort */ }
+            throw new ModelworkException("Cannot write the annotated video: " + e.getMessage(), mp4.toString(),
+                    "check free disk space; evaluate video=false skips it", e);
+        }
+    }
+
+    /** Boxes with ids and trails (trails updated in place). */
+    static void draw(BufferedImage img, List<TrackBox> boxes, Map<Integer, ArrayDeque<int[]>> trails) {
+        Graphics2D g = img.createGraphics();
+        g.setStroke(new BasicStroke(2));
+        for (TrackBox b : boxes) {
+            ArrayDeque<int[]> t = trails.computeIfAbsent(b.id(), k -> new ArrayDeque<>());
+            t.addLast(new int[]{(int) (b.left() + b.width() / 2), (int) (b.top() + b.height())});
+            if (t.size() > TRAIL) t.removeFirst();
+            g.setColor(colour(b.id()));
+            g.drawRect((int) b.left(), (int) b.top(), (int) b.width(), (int) b.height());
+            g.drawString("#" + b.id(), (int) b.left() + 2, (int) b.top() + 12);
+            int[] prev = null;
+            for (int[] p : t) {
+                if (prev != null) g.drawLine(prev[0], prev[1], p[0], p[1]);
+                prev = p;
+            }
+        }
+        g.dispose();
+    }
+}
