@@ -73,6 +73,40 @@ class FaceRecognitionTest {
         }
     }
 
+    @Test void knnExamplesIdentifyEveryTestFace() {
+        // enrol knn_examples/train (1–2 photos per person), identify each face of the 5 test photos (7 faces)
+        Map<String, String> truth = new LinkedHashMap<>();
+        truth.put("alex_lacamoire1.jpg", "alex_lacamoire");
+        truth.put("johnsnow_test1.jpg", "kit_harington");
+        truth.put("kit_with_rose.jpg", "kit_harington,rose_leslie");
+        truth.put("obama1.jpg", "obama");
+        truth.put("obama_and_biden.jpg", "biden,obama");
+        for (String emb : new String[]{"fr512", "mobilefacenet"}) try (FaceEmbedder e = FaceEmbedder.load(emb, 2)) {
+            FacePipeline p = new FacePipeline(yunet, e);
+            List<FacePipeline.Result> g = new ArrayList<>();
+            List<String> gi = new ArrayList<>();
+            for (Map.Entry<String, List<Path>> id : FaceData.identities(data.resolve("knn_examples/train")).entrySet())
+                for (Path f : id.getValue()) { g.add(p.main(FacePipeline.read(f))); gi.add(id.getKey()); }
+            var templates = FaceMetrics.templates(p.embed(g), gi);
+            int correct = 0, total = 0;
+            for (var t : truth.entrySet()) {
+                var img = FacePipeline.read(data.resolve("knn_examples/test/" + t.getKey()));
+                List<Face> faces = p.faces(img);
+                List<FacePipeline.Result> rs = new ArrayList<>();
+                for (Face f : faces) rs.add(new FacePipeline.Result(f, FacePipeline.Source.DETECTED, p.align(img, f.landmarks()), faces.size()));
+                Set<String> got = new TreeSet<>();
+                for (float[] v : p.embed(rs)) got.add(FaceMetrics.best(templates, v).getKey());
+                Set<String> want = new TreeSet<>(Arrays.asList(t.getValue().split(",")));
+                total += want.size();
+                for (String w : want) if (got.contains(w)) correct++;
+                // obama_and_biden.jpg also shows a girl (not enrolled) in the lower right: 3 faces
+                assertEquals(want.size() + (t.getKey().equals("obama_and_biden.jpg") ? 1 : 0), faces.size(), emb + ": faces in " + t.getKey());
+            }
+            // measured: 7/7 with both embeddings
+            assertEquals(total, correct, emb + ": every knn_examples test face identified");
+        }
+    }
+
     @Test void groupPhotoFaceCounts() {
         int[] expected = {3, 3, 3, 4, 5, 4};
         for (int i = 1; i <= 6; i++) {
