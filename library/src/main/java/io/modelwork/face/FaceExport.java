@@ -118,7 +118,11 @@ final class FaceExport {
             ArrayNode tp = p.putArray("template_112");
             for (double v : Alignment.TEMPLATE) tp.add(v);
             b.json("pipeline.json", p);
-            if (s.pipeline.detector != null) b.copy(s.pipeline.detector instanceof YuNet ? yunetFile(s) : null, "detector.onnx");
+            if (s.pipeline.detector instanceof YuNet) b.copy(yunetFile(s), "detector.onnx");
+            if (s.pipeline.detector instanceof FrDetect) {
+                b.copy(io.modelwork.audio.PackageAssets.npmFile(FaceEmbedder.NPM, FaceEmbedder.NPM_VERSION, FrDetect.DETECT_ENTRY, FrDetect.DETECT_SHA), "detector.onnx");
+                b.copy(io.modelwork.audio.PackageAssets.npmFile(FaceEmbedder.NPM, FaceEmbedder.NPM_VERSION, FrDetect.LANDMARK_ENTRY, FrDetect.LANDMARK_SHA), "landmarks.onnx");
+            }
             b.copy(s.pipeline.embedder.file(), "embedding.onnx");
             b.text("BIOMETRIC_DATA.md", notice(s, enc, keyEnv));
             b.manifest().put("format", "modelwork-face-index").put("biometric_data", true).put("encrypted", enc);

@@ -23,13 +23,12 @@ final class FaceModel {
         switch (d) {
             case "yunet" -> det = YuNet.load(s.maxSide, s.threads);
             case "none" -> det = null;
-            case "fr_detect" -> throw new ModelworkException("detector=fr_detect (the faceplugin 240×320 detector with 68-point landmarks) is not implemented yet",
-                    "build detector=fr_detect", "use detector=yunet (default), detector=none for images that are already face crops, or the path of a YuNet-format ONNX");
+            case "fr_detect" -> det = FrDetect.load(s.threads);
             default -> {
                 Path f = Path.of(detector);
                 if (!Files.isRegularFile(f))
                     throw new ModelworkException("Unknown detector '" + detector + "'", "build detector=",
-                            "use detector=yunet, detector=none (images are already face crops) or the path of a YuNet-format .onnx (outputs cls/obj/bbox/kps per stride)");
+                            "use detector=yunet, detector=fr_detect, detector=none (images are already face crops) or the path of a YuNet-format .onnx (outputs cls/obj/bbox/kps per stride)");
                 det = new YuNet(f, null, s.maxSide, 0.3f, s.threads);
             }
         }

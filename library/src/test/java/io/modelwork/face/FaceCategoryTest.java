@@ -106,8 +106,8 @@ class FaceCategoryTest {
             s.split(Args.of("validation", 0.0, "gallery", 2));
             ModelworkException e = assertThrows(ModelworkException.class, () -> s.build(Args.of("embedding", "nope")));
             assertTrue(e.fix().contains("fr512"), e.fix());
-            ModelworkException d = assertThrows(ModelworkException.class, () -> s.build(Args.of("detector", "fr_detect")));
-            assertTrue(d.getMessage().contains("not implemented"), d.getMessage());
+            ModelworkException d = assertThrows(ModelworkException.class, () -> s.build(Args.of("detector", "/no/such/detector.onnx")));
+            assertTrue(d.fix().contains("yunet"), d.fix());
         }
     }
 }

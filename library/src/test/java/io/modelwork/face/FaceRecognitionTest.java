@@ -116,6 +116,27 @@ class FaceRecognitionTest {
         }
     }
 
+    @Test void frDetectFindsTheGroupFacesAndItsFivePointsServeAtt() {
+        int[] expected = {3, 3, 3, 4, 5, 4};
+        try (FrDetect d = FrDetect.load(2); FaceEmbedder e = FaceEmbedder.load("fr512", 2)) {
+            for (int i = 1; i <= 6; i++) {
+                var faces = d.detect(FacePipeline.read(data.resolve("group_photos/sample" + i + ".jpg")), 0.65f);
+                assertEquals(expected[i - 1], faces.size(), "fr_detect faces in sample" + i);
+            }
+            FacePipeline p = new FacePipeline(d, e);
+            List<FacePipeline.Result> g = new ArrayList<>(), q = new ArrayList<>();
+            List<String> gi = new ArrayList<>(), qi = new ArrayList<>();
+            for (int s = 1; s <= 30; s++) for (int k = 1; k <= 10; k++) {
+                var r = p.main(FacePipeline.read(data.resolve("att_faces/s" + s + "/" + k + ".pgm")));
+                if (k <= 5) { g.add(r); gi.add("s" + s); } else { q.add(r); qi.add("s" + s); }
+            }
+            int[] ranks = FaceMetrics.ranks(FaceMetrics.templates(p.embed(g), gi), p.embed(q), qi);
+            double r1 = FaceMetrics.rankK(ranks, 1);
+            System.out.println("fr_detect + fr512 AT&T rank-1 " + r1);
+            assertTrue(r1 >= 0.95, "fr_detect + 68→5 landmarks + fr512 rank-1 " + r1);
+        }
+    }
+
     @Test void alignmentRecoversAKnownSimilarity() {
         // template rotated by 10°, scaled by 2 and shifted: the estimate maps it back exactly
         double a = 2 * Math.cos(Math.toRadians(10)), b = 2 * Math.sin(Math.toRadians(10));
