@@ -83,6 +83,7 @@ public final class FaceCategory implements Category<FaceState> {
             case BUILD -> BUILD;
             case EVALUATE -> EVALUATE;
             case CALIBRATE -> CALIBRATE;
+            case TUNE -> FaceTune.OPTIONS;
             case EXPORT -> EXPORT;
             case REGISTER -> RegisterHandler.OPTIONS;
             default -> Options.none();
@@ -98,6 +99,7 @@ public final class FaceCategory implements Category<FaceState> {
             case FIT -> FaceModel::fit;
             case EVALUATE -> FaceEvaluate::evaluate;
             case CALIBRATE -> FaceEvaluate::calibrate;
+            case TUNE -> FaceTune::tune;
             case EXPORT -> FaceExport::export;
             case REGISTER -> new RegisterHandler<>();
             case ARTIFACTS -> new ArtifactsHandler<>();
@@ -107,7 +109,6 @@ public final class FaceCategory implements Category<FaceState> {
 
     @Override public String notApplicable(Step step) {
         return switch (step) {
-            case TUNE -> "tune is not implemented for face yet (planned: detector score, alignment, flip and embedding choice against TAR@FAR)";
             case BACKTEST -> "backtest does not apply to face recognition: the images have no time order";
             default -> step.key() + " is not applicable to face";
         };
@@ -121,6 +122,7 @@ public final class FaceCategory implements Category<FaceState> {
         m.put(Step.BUILD, Args.of("spec", FaceModel.SPEC, "embedding", "mobilefacenet"));
         m.put(Step.FIT, Args.empty());
         m.put(Step.EVALUATE, Args.of("gallery", 2));
+        m.put(Step.TUNE, Args.of("strategy", "grid", "trials", 2, "space", "flip=true|false"));
         m.put(Step.CALIBRATE, Args.of("target_far", 0.01));
         m.put(Step.EXPORT, Args.empty());
         m.put(Step.ARTIFACTS, Args.empty());

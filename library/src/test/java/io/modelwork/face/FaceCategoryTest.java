@@ -46,6 +46,10 @@ class FaceCategoryTest {
             assertTrue(m.get("tar@far=0.001").asDouble() >= 0.93, m.toString());
             assertTrue(m.get("eer").asDouble() <= 0.03, m.toString());
             assertTrue(m.has("dir@far=0.01"));
+            // tune: alignment on/off × flip on validation people; alignment off must not win
+            StepReport tu = s.tune(Args.of("strategy", "grid", "trials", 4, "space", "align=true|false flip=true|false", "target_far", 0.01));
+            assertEquals(4, tu.body().get("tuning_report").get("trials").size());
+            assertTrue(tu.body().get("best_config").get("align").asBoolean(), tu.body().get("best_config").toString());
             StepReport cal = s.calibrate(Args.of("target_far", 0.01));
             double th = cal.body().get("threshold").asDouble();
             assertTrue(th > 0 && th < 1, "cosine threshold " + th);
