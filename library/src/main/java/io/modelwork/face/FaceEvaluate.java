@@ -74,6 +74,11 @@ final class FaceEvaluate {
             m.put("dir@far=0.01", probes.emb().length == 0 ? 0 : (double) hit / probes.emb().length).put("non_mated_probes", best.length);
         }
         if (!s.pairs.isEmpty()) m.put("lfw_10fold_accuracy", tenFold(s));
+        List<Path> loose = FaceData.images(s.root);
+        if (!loose.isEmpty() && s.pipeline.detector != null) {
+            ObjectNode per = m.putObject("faces_per_image");
+            for (Path f : loose) per.put(f.getFileName().toString(), s.pipeline.faces(FacePipeline.read(f)).size());
+        }
         double th = s.threshold != null ? s.threshold : roc.thresholdAt(0.01);
         int fm = 0, fnm = 0;
         for (FaceMetrics.Pair p : pairs) { if (!p.genuine() && p.score() >= th) fm++; if (p.genuine() && p.score() < th) fnm++; }
@@ -81,7 +86,7 @@ final class FaceEvaluate {
         StepReport r = new StepReport("evaluate", String.format(Locale.ROOT, "rank-1 %.4f, TAR@FAR=0.001 %.4f", m.get("rank1").asDouble(), m.get("tar@far=0.001").asDouble()));
         r.body().set("metrics", m);
         Map<String, Object> kv = new LinkedHashMap<>();
-        m.fields().forEachRemaining(e -> kv.put(e.getKey(), e.getValue().isDouble() ? String.format(Locale.ROOT, "%.4f", e.getValue().asDouble()) : e.getValue().asText()));
+        m.fields().forEachRemaining(e -> { if (!e.getValue().isObject()) kv.put(e.getKey(), e.getValue().isDouble() ? String.format(Locale.ROOT, "%.4f", e.getValue().asDouble()) : e.getValue().asText()); });
         r.table(Tables.keyValues("Identification and verification", kv));
         r.chart(Chart.line("roc", "ROC (all evaluation pairs)", "FAR", "TAR", List.of(Chart.Series.line("ROC", roc.fpr(), roc.tpr()))));
         r.gallery(gallery(s, all, pairs, th, a.getInt("gallery", 4), ctx.run().runDir().resolve("gallery")));

