@@ -150,7 +150,7 @@ final class FaceData {
         for (String line : lines) {
             no++;
             String[] t = line.trim().split("\\s+");
-            if (line.isBlank() || (no == 1 && t.length == 2)) continue;
+            if (line.isBlank() || (no == 1 && t.length == 2 && t[0].matches("\\d+") && t[1].matches("\\d+"))) continue;
             try {
                 if (t.length == 3) out.add(new String[]{image(root, t[0], t[1]).toString(), image(root, t[0], t[2]).toString(), "same"});
                 else if (t.length == 4) out.add(new String[]{image(root, t[0], t[1]).toString(), image(root, t[2], t[3]).toString(), "different"});

@@ -120,4 +120,32 @@ class FaceCategoryTest {
             assertEquals(4, m.get("faces_per_image").get("group4.jpg").asInt(), "faces found per loose group photo");
         }
     }
+
+    @Test void lfwStylePairsFileGivesTenFoldAccuracy(@TempDir Path tmp) throws Exception {
+        // 40 pairs over AT&T s1..s6: 20 same ("s3 2 7"), 20 different ("s1 4 s5 9")
+        StringBuilder sb = new StringBuilder("10 4\n");
+        Random r = new Random(3);
+        for (int i = 0; i < 40; i++) {
+            int a = 1 + r.nextInt(6), b = 1 + (a + r.nextInt(5)) % 6, k = 1 + r.nextInt(10), j = 1 + (k + r.nextInt(9)) % 10;
+            sb.append(i % 2 == 0 ? "s" + a + " " + k + " " + j : "s" + a + " " + k + " s" + b + " " + j).append('\n');
+        }
+        Path pairs = Files.writeString(tmp.resolve("pairs.txt"), sb.toString());
+        try (Session s = Session.create(tmp)) {
+            s.progress(Progress.silent());
+            s.configure(Args.of("run_dir", tmp.resolve("run").toString(), "threads", 2));
+            StepReport at = s.attachDataset(Args.of("path", DATA.resolve("att_faces").toString(), "pairs", pairs.toString(), "identities", 6, "detect", false));
+            assertEquals("face", s.category().name(), "a pairs file chooses the face category");
+            assertEquals(40, at.body().get("pairs").asInt());
+            s.prepareData(Args.empty());
+            s.split(Args.of("validation", 0.0, "gallery", 5));
+            s.build(Args.of("embedding", "mobilefacenet"));
+            s.fit(Args.empty());
+            JsonNode m = s.evaluate(Args.of("gallery", 0)).body().get("metrics");
+            assertTrue(m.get("lfw_10fold_accuracy").asDouble() >= 0.95, m.toString());
+            Path bad = Files.writeString(tmp.resolve("bad.txt"), "s1 1\n");
+            ModelworkException e = assertThrows(ModelworkException.class,
+                    () -> s.attachDataset(Args.of("path", DATA.resolve("att_faces").toString(), "pairs", bad.toString(), "task", "face", "detect", false)));
+            assertTrue(e.where().contains("bad.txt:1"), e.where());
+        }
+    }
 }
