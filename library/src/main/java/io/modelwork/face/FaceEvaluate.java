@@ -91,6 +91,8 @@ final class FaceEvaluate {
         r.chart(Chart.line("roc", "ROC (all evaluation pairs)", "FAR", "TAR", List.of(Chart.Series.line("ROC", roc.fpr(), roc.tpr()))));
         r.gallery(gallery(s, all, pairs, th, a.getInt("gallery", 4), ctx.run().runDir().resolve("gallery")));
         r.note("threshold " + String.format(Locale.ROOT, "%.4f", th) + (s.threshold != null ? " (calibrated, target FAR " + s.targetFar + ")" : " (FAR 1% on these pairs; run calibrate for one set on validation people)"));
+        String tiny = s.tinyNote(all.files());
+        if (!tiny.isEmpty()) r.note(tiny);
         long crops = s.sources.values().stream().filter(x -> x == FacePipeline.Source.CROP).count();
         if (crops > 0) r.note("crop_fallback: " + crops + " images had no detected face and were taken as already-cropped faces");
         return r;

@@ -106,6 +106,8 @@ final class FaceModel {
         r.note("fit enrols the gallery: the embedding index is the trained state; fine-tuning the embedding network is not possible here "
                 + "(the ONNX models are inference-only)");
         if (!missed.isEmpty()) r.note("no face found (not enrolled): " + missed);
+        String tiny = s.tinyNote(files);
+        if (!tiny.isEmpty()) r.note(tiny);
         return r;
     }
 }

@@ -53,6 +53,8 @@ public final class FaceState implements CategoryState, Exportable {
     /** Embedding per image path (null = no face found), valid while the pipeline is unchanged. */
     final Map<Path, float[]> cache = new HashMap<>();
     final Map<Path, FacePipeline.Source> sources = new HashMap<>();
+    /** Images whose main face is smaller than the tiny-face size (named in fit and evaluate reports). */
+    final Set<Path> tiny = new TreeSet<>();
 
     void ensureBuilt(String step) {
         if (pipeline == null) throw new ModelworkException("No face pipeline has been built", step, "run build first");
@@ -75,6 +77,13 @@ public final class FaceState implements CategoryState, Exportable {
         return List.of(all.subList(0, g), all.subList(g, all.size()));
     }
 
+    /** The tiny-face warning for {@code files} (empty when none). */
+    String tinyNote(List<Path> files) {
+        List<String> t = new ArrayList<>();
+        for (Path f : files) if (tiny.contains(f)) t.add(root == null ? f.toString() : root.relativize(f).toString());
+        return t.isEmpty() ? "" : "tiny faces (< " + minFace + " px, embeddings unreliable): " + t;
+    }
+
     /** Embeddings of {@code files} (null where no face was found), computed once per file. */
     float[][] embed(List<Path> files) {
         ensureBuilt("embed");
@@ -85,6 +94,7 @@ public final class FaceState implements CategoryState, Exportable {
         for (Path f : todo) {
             FacePipeline.Result r = pipeline.main(FacePipeline.read(f));
             sources.put(f, r == null ? null : r.source());
+            if (r != null && r.face() != null && r.face().size() < pipeline.minFace) tiny.add(f);
             if (r == null) cache.put(f, null);
             else { res.add(r); ok.add(f); }
         }
@@ -96,6 +106,7 @@ public final class FaceState implements CategoryState, Exportable {
     }
 
     void pipelineChanged() {
+        tiny.clear();
         cache.clear();
         sources.clear();
     }
