@@ -36,8 +36,19 @@ public final class Clustering {
         return s;
     }
 
-    /** Average-linkage agglomerative clustering; merges while the closest pair is nearer than {@code threshold}. */
-    public static int[] agglomerative(List<double[]> x, double threshold, Bounds b) {
+    /** {@link #agglomerative(List, double, Bounds, int)} with the default minimum cluster size. */
+    public static int[] agglomerative(List<double[]> x, double threshold, Bounds b) { return agglomerative(x, threshold, b, minClusterSize(x.size())); }
+
+    /** The default minimum cluster size: 3 windows, or 5 % of them (pyannote 3.1 uses 12 of its embeddings). */
+    public static int minClusterSize(int n) { return Math.max(1, Math.min(3, (int) Math.ceil(0.05 * n) + 1)); }
+
+    /**
+     * Average-linkage agglomerative clustering; merges while the closest pair is nearer than {@code threshold} (with a
+     * known number of speakers: until that many clusters of at least {@code minSize} windows remain); then, as pyannote
+     * 3.1 does, the members of clusters smaller than {@code minSize} go to the nearest large cluster (by centroid) —
+     * without it one outlier window would be a speaker of its own and {@code num_speakers=2} would give one real one.
+     */
+    public static int[] agglomerative(List<double[]> x, double threshold, Bounds b, int minSize) {
         int n = x.size();
         int[] labels = new int[n];
         if (n == 0) return labels;
@@ -57,11 +68,37 @@ public final class Clustering {
                     if (s < best) { best = s; bi = i; bj = j; }
                 }
             if (clusters.size() <= lo) break;
-            if (best > threshold && clusters.size() <= hi) break;
+            long large = clusters.stream().filter(c -> c.size() >= minSize).count();
+            boolean joinsLarge = clusters.get(bi).size() >= minSize && clusters.get(bj).size() >= minSize;
+            if (b.num() > 0) { if (joinsLarge && large <= b.num()) break; }
+            else if (best > threshold && large <= hi) break;
             clusters.get(bi).addAll(clusters.remove(bj));
+        }
+        List<List<Integer>> big = clusters.stream().filter(c -> c.size() >= minSize).toList();
+        if (!big.isEmpty() && big.size() < clusters.size()) {
+            List<double[]> cent = new ArrayList<>();
+            for (List<Integer> c : big) {
+                double[] m = new double[x.get(0).length];
+                for (int i : c) for (int t = 0; t < m.length; t++) m[t] += x.get(i)[t];
+                cent.add(m);
+            }
+            List<List<Integer>> out = new ArrayList<>();
+            for (List<Integer> c : big) out.add(new ArrayList<>(c));
+            for (List<Integer> c : clusters) {
+                if (c.size() >= minSize) continue;
+                for (int i : c) {
+                    int arg = 0;
+                    for (int k = 1; k < cent.size(); k++) if (cosn(x.get(i), cent.get(k)) > cosn(x.get(i), cent.get(arg))) arg = k;
+                    out.get(arg).add(i);
+                }
+            }
+            clusters = out;
         }
         return relabel(clusters, n);
     }
+
+    /** Cosine of a unit vector and any vector. */
+    private static double cosn(double[] unit, double[] v) { return cos(unit, v) / Math.max(1e-12, Math.sqrt(cos(v, v))); }
 
     /** Spectral clustering with the eigengap estimate of the number of speakers within the bounds. */
     public static int[] spectral(List<double[]> x, Bounds b, long seed) {

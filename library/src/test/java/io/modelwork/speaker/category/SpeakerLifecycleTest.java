@@ -15,7 +15,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The speaker category on the two recordings of ../shared/data/speaker: synth_mix (exact RTTM, 2 speakers) and the
- * pyannote sample (30 s, 2 speakers; pyannote 3.1 reports DER 19.8 % on it). Fit on one, evaluate on the other.
+ * pyannote sample (30 s, 2 speakers; pyannote 3.1 reports DER 19.8 % on it). The seed puts the mix in training: the
+ * threshold learnt there (0.75) gives DER 4.8 % on the mix (VAD edges only, no confusion) and 25.1 % on the held-out
+ * sample (x-vectors over 1.5 s windows fall short of pyannote 3.1 there); with num_speakers=2 the sample gives 14.9 %.
  */
 class SpeakerLifecycleTest {
     static final Path DATA = io.modelwork.core.Assets.data("speaker");
@@ -33,6 +35,7 @@ class SpeakerLifecycleTest {
             s.split(Args.empty());
             s.build(Args.of("spec", "speaker.diarization"));
             StepReport fit = s.fit(Args.empty());
+            System.out.println(fit.title());
             assertTrue(fit.body().get("train_der").asDouble() < 0.30, fit.toText());
             StepReport all = s.evaluate(Args.of("on", "all"));
             System.out.println(all.toText());
@@ -44,8 +47,8 @@ class SpeakerLifecycleTest {
                     if (t.stringColumn("uri").get(i).equals("mix")) mix = t.doubleColumn("der").get(i);
                     else sample = t.doubleColumn("der").get(i);
             System.out.printf("DER mix %.4f sample %.4f (pyannote 3.1: 0.198)%n", mix, sample);
-            assertTrue(mix < 0.08, "synth_mix DER " + mix);
-            assertTrue(sample < 0.30, "pyannote sample DER " + sample);
+            assertTrue(mix < 0.06, "synth_mix DER " + mix);
+            assertTrue(sample < 0.28, "pyannote sample DER " + sample);
             StepReport c = s.evaluate(Args.of("on", "all", "collar", 0.5, "skip_overlap", true));
             assertTrue(c.body().get("der").asDouble() <= all.body().get("der").asDouble() + 1e-9);
             // with the number of speakers known (pyannote's num_speakers=2)
@@ -56,7 +59,7 @@ class SpeakerLifecycleTest {
             for (var t : two.tables()) if (t.name().equals("per file"))
                 for (int i = 0; i < t.rowCount(); i++) if (t.stringColumn("uri").get(i).equals("sample")) s2 = t.doubleColumn("der").get(i);
             System.out.printf("DER sample with num_speakers=2: %.4f%n", s2);
-            assertTrue(s2 < 0.30, "pyannote sample DER with 2 speakers " + s2);
+            assertTrue(s2 < 0.17, "pyannote sample DER with 2 speakers " + s2);
         }
     }
 }
