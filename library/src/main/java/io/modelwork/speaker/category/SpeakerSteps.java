@@ -68,7 +68,7 @@ final class SpeakerSteps {
             for (Rttm.Turn x : ts)
                 if (x.end() > len + 0.05) outside.add(String.format("%s line %d: turn %.2f–%.2f s ends after the audio (%.2f s)", u, x.line(), x.start(), x.end(), len));
             Profile pr = Profile.of(ts, len);
-            if (pr.duplicates > 0) prob.add(pr.duplicates + " identical RTTM line(s) (counted once by the metrics)");
+            if (pr.duplicates > 0) prob.add(pr.duplicates + " identical RTTM line(s): pyannote scores each as its own track (the speaker overlapping itself), so the copy counts as missed speech");
             s.profiles.add(pr.json().put("uri", u).put("duration_s", len).put("sample_rate", p.sampleRate()));
             uri.append(u); rate.append(p.sampleRate()); dur.append(len); spk.append(pr.speakers); turns.append(ts.size());
             speech.append(pr.speechShare); over.append(pr.overlapShare); mean.append(pr.meanTurn);
@@ -158,7 +158,7 @@ final class SpeakerSteps {
             r = new StepReport("split", "One recording: it is both the training and the test session");
             r.note("with one recording, fit and evaluate see the same session: the DER is a training figure; attach more recordings for a held-out one");
         } else {
-            long want = Math.max(1, Math.min(us.size() - 1, Math.round(frac * us.size())));
+            long want = frac <= 0 ? 0 : Math.max(1, Math.min(us.size() - 1, Math.round(frac * us.size())));
             for (String u : us) (s.test.size() < want ? s.test : s.train).add(u);
             r = new StepReport("split", "Split by session: " + s.train.size() + " train / " + s.test.size() + " test recordings");
         }

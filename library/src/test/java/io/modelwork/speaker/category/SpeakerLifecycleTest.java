@@ -32,7 +32,8 @@ class SpeakerLifecycleTest {
             JsonNode prof = at.body().get("profiles");
             assertEquals(2, prof.get(0).get("speakers").asInt());
             s.prepareData(Args.empty());
-            s.split(Args.empty());
+            StepReport sp = s.split(Args.empty());
+            assertEquals("mix", sp.body().get("train_uris").get(0).asText(), "the seed puts the mix in training");
             s.build(Args.of("spec", "speaker.diarization"));
             StepReport fit = s.fit(Args.empty());
             System.out.println(fit.title());
