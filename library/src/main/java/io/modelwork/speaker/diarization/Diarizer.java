@@ -30,7 +30,7 @@ public final class Diarizer {
     /** The pipeline's parameters. */
     public record Config(double vadThreshold, double window, double hop, String method, double threshold,
                          Clustering.Bounds bounds, double minTurn) {
-        public static Config defaults() { return new Config(0.5, 1.5, 0.75, "ahc", 0.55, Clustering.Bounds.none(), 0.5); }
+        public static Config defaults() { return new Config(0.5, 1.5, 0.75, "ahc", 0.75, Clustering.Bounds.none(), 0.5); }
 
         /** The part of the config {@link #embed} depends on. */
         public String embedKey() { return vadThreshold + "/" + window + "/" + hop; }
@@ -113,6 +113,7 @@ public final class Diarizer {
         List<double[]> speech = new ArrayList<>();
         for (SileroVad.Segment s : vad.speech(samples, vc)) speech.add(new double[]{s.startSeconds(), s.endSeconds()});
         List<Window> ws = new ArrayList<>();
+        xv.newRecording();
         for (double[] w : windows(speech, c.window(), c.hop())) {
             double[] x = xv.embed(samples, (int) Math.round(w[0] * XVectors.RATE), (int) Math.round(w[1] * XVectors.RATE), null);
             if (x != null) ws.add(new Window(w[0], w[1], x));

@@ -103,6 +103,14 @@ public final class XVectors implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a fresh recogniser for the next recording: Vosk carries its online speaker adaptation across
+     * {@code reset()}, so without this a recording's x-vectors would depend on the recordings embedded before it.
+     */
+    public void newRecording() {
+        if (rec != null) { rec.close(); rec = null; }
+    }
+
     public static ObjectNode reference() {
         ObjectNode o = Json.object();
         o.put("engine", "vosk").put("engine_version", "0.3.45").put("speaker_model", NPM_PACKAGE + "@" + NPM_VERSION + " " + FOLDER)
