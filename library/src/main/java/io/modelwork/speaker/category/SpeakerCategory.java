@@ -48,7 +48,8 @@ public final class SpeakerCategory implements Category<SpeakerState> {
     static final Options EVALUATE = Options.of(
             Option.choice("on", "test", List.of("test", "train", "all"), "which recordings to score"),
             Option.number("collar", null, 0.0, 5.0, "pyannote's collar: total width (s) around reference boundaries not scored (default: calibrate's, else 0)"),
-            Option.bool("skip_overlap", false, "do not score overlapped reference speech"));
+            Option.bool("skip_overlap", false, "do not score overlapped reference speech"),
+            Option.integer("worst", 3, 0, 100, "worst reference turns (least covered by their speaker's label) kept as audio clips"));
     static final Options TUNE = Options.of(
             Option.numbers("vad_threshold", null, 0.01, 0.99, "VAD thresholds to try"),
             Option.numbers("window", null, 0.5, 10.0, "window lengths to try"),

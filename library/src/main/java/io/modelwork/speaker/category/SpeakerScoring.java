@@ -75,12 +75,52 @@ final class SpeakerScoring {
         files.addColumns(fu, fd, fj, ffa, fm, fc, ft, fs);
         r.table(files).table(perSpeaker(s, us, hyp));
         if (!us.isEmpty()) r.chart(timeline(us.get(0), s.dataset.turns(us.get(0)), hyp.get(us.get(0))));
+        r.gallery(worstClips(s, us, hyp, a.getInt("worst", 3), ctx));
         ObjectNode h = b.putObject("hypothesis");
         hyp.forEach((u, ts) -> { var arr = h.putArray(u); for (Rttm.Turn t : ts) arr.addArray().add(t.start()).add(t.end()).add(t.speaker()); });
         res.warnings().forEach(r::note);
         r.note(String.format(Locale.ROOT, "overlapped speech is %.1f %% of the reference speech; the pipeline gives one speaker per frame, so "
                 + "the second speaker of an overlap always counts as missed", 100 * b.path("reference_overlap_share").asDouble()));
         return r;
+    }
+
+    /**
+     * The reference turns (≥ 0.5 s) least covered by the hypothesis label of their speaker (the label covering most of
+     * that speaker's speech), written as WAV clips under {@code <run>/clips/} for audio players.
+     */
+    static List<io.modelwork.report.GalleryItem> worstClips(SpeakerState s, List<String> us, Map<String, List<Rttm.Turn>> hyp, int n, StepContext ctx) {
+        record Bad(String uri, Rttm.Turn turn, String label, double covered) {}
+        List<Bad> bad = new ArrayList<>();
+        for (String u : us) {
+            List<Rttm.Turn> hs = hyp.getOrDefault(u, List.of());
+            Map<String, Map<String, Double>> o = new LinkedHashMap<>();
+            for (Rttm.Turn r : s.dataset.turns(u)) for (Rttm.Turn h : hs) {
+                double v = Math.min(r.end(), h.end()) - Math.max(r.start(), h.start());
+                if (v > 0) o.computeIfAbsent(r.speaker(), k -> new LinkedHashMap<>()).merge(h.speaker(), v, Double::sum);
+            }
+            for (Rttm.Turn r : s.dataset.turns(u)) {
+                if (r.end() - r.start() < 0.5) continue;
+                String main = o.getOrDefault(r.speaker(), Map.of()).entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("");
+                double cov = 0;
+                for (Rttm.Turn h : hs) if (h.speaker().equals(main)) cov += Math.max(0, Math.min(r.end(), h.end()) - Math.max(r.start(), h.start()));
+                bad.add(new Bad(u, r, main, cov / (r.end() - r.start())));
+            }
+        }
+        bad.sort(java.util.Comparator.comparingDouble(Bad::covered));
+        List<io.modelwork.report.GalleryItem> out = new ArrayList<>();
+        Path dir = ctx.run().runDir().resolve("clips");
+        Map<String, io.modelwork.audio.Audio> audio = new LinkedHashMap<>();
+        for (Bad x : bad.subList(0, Math.min(n, bad.size()))) {
+            if (x.covered() >= 0.999) break;
+            io.modelwork.audio.Audio a = audio.computeIfAbsent(x.uri(), u -> io.modelwork.audio.AudioDecoder.decode(s.dataset.audio().get(u)));
+            String id = String.format(Locale.ROOT, "%s_%07.2f", x.uri(), x.turn().start()).replaceAll("[^A-Za-z0-9._-]", "_");
+            Path f = dir.resolve(id + ".wav");
+            io.modelwork.core.AtomicFiles.write(f, a.slice((int) (x.turn().start() * a.sampleRate()), (int) (x.turn().end() * a.sampleRate())).wav());
+            out.add(new io.modelwork.report.GalleryItem(id, x.turn().speaker(), x.label(), x.covered(),
+                    Map.of("uri", x.uri(), "start", String.format(Locale.ROOT, "%.2f", x.turn().start()), "end", String.format(Locale.ROOT, "%.2f", x.turn().end())),
+                    f.toString(), "audio/wav"));
+        }
+        return out;
     }
 
     /** Per reference speaker: speech, the hypothesis label covering most of it, and the share it covers. */

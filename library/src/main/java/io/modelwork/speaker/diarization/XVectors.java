@@ -55,7 +55,40 @@ public final class XVectors implements AutoCloseable {
         return PackageAssets.mavenFolder(AM_GROUP, AM_ARTIFACT, AM_VERSION, "aar", "assets/model-en-us", AM_SHA256);
     }
 
-    public static XVectors load() { return new XVectors(acousticModelDir(), speakerModelDir()); }
+    /**
+     * Both models with dithering off: Kaldi's MFCC adds random noise by default ({@code --dither=1}) from a process-wide
+     * generator, so x-vectors (and the frames the decoder calls speech) would depend on whatever ran before in the
+     * process. The runtime folders are links to the pinned files plus an {@code mfcc.conf} with {@code --dither=0}
+     * appended, made once under the cache (staging folder renamed into place).
+     */
+    public static XVectors load() {
+        return new XVectors(undithered(acousticModelDir(), "conf/mfcc.conf"), undithered(speakerModelDir(), "mfcc.conf"));
+    }
+
+    static Path undithered(Path dir, String conf) {
+        Path target = dir.resolveSibling(dir.getFileName() + "-nodither");
+        if (java.nio.file.Files.isRegularFile(target.resolve(conf))) return target;
+        Path staging = dir.resolveSibling(dir.getFileName() + "-nodither.partial-" + ProcessHandle.current().pid());
+        try {
+            io.modelwork.core.AtomicFiles.deleteTree(staging);
+            try (var files = java.nio.file.Files.walk(dir)) {
+                for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    Path rel = dir.relativize(f), out = staging.resolve(rel.toString());
+                    java.nio.file.Files.createDirectories(out.getParent());
+                    if (rel.toString().equals(conf)) java.nio.file.Files.writeString(out, java.nio.file.Files.readString(f).stripTrailing() + "\n--dither=0\n");
+                    else java.nio.file.Files.createSymbolicLink(out, f.toAbsolutePath());
+                }
+            }
+            java.nio.file.Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            io.modelwork.core.AtomicFiles.deleteTree(staging); // another process made it first
+        } catch (IOException e) {
+            io.modelwork.core.AtomicFiles.deleteTree(staging);
+            throw new ModelworkException("Cannot prepare the undithered model folder: " + e.getMessage(), target.toString(),
+                    "check free space and permissions in the model cache");
+        }
+        return target;
+    }
 
     public XVectors(Path acousticModel, Path speakerModel) {
         try {

@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The speaker category on the two recordings of ../shared/data/speaker: synth_mix (exact RTTM, 2 speakers) and the
  * pyannote sample (30 s, 2 speakers; pyannote 3.1 reports DER 19.8 % on it). The seed puts the mix in training: the
- * threshold learnt there (0.75) gives DER 4.8 % on the mix (VAD edges only, no confusion) and 25.1 % on the held-out
- * sample (x-vectors over 1.5 s windows fall short of pyannote 3.1 there); with num_speakers=2 the sample gives 14.9 %.
+ * threshold learnt there (0.75) gives DER 4.8 % on the mix (VAD edges only, no confusion) and 14.9 % on the held-out
+ * sample (below pyannote 3.1's 19.8 %; its missed speech is mostly the 4.6 % of overlap no single-label pipeline can
+ * recover); num_speakers=2 gives the same 14.9 %. Measured with Kaldi's dithering off (see XVectors.load).
  */
 class SpeakerLifecycleTest {
     static final Path DATA = io.modelwork.core.Assets.data("speaker");
@@ -49,7 +50,10 @@ class SpeakerLifecycleTest {
                     else sample = t.doubleColumn("der").get(i);
             System.out.printf("DER mix %.4f sample %.4f (pyannote 3.1: 0.198)%n", mix, sample);
             assertTrue(mix < 0.06, "synth_mix DER " + mix);
-            assertTrue(sample < 0.28, "pyannote sample DER " + sample);
+            assertTrue(sample < 0.17, "pyannote sample DER " + sample);
+            assertFalse(all.gallery().isEmpty(), "the worst turns come as audio clips");
+            assertTrue(java.nio.file.Files.isRegularFile(Path.of(all.gallery().get(0).mediaPath())));
+            assertFalse(all.charts().isEmpty(), "the timeline");
             StepReport c = s.evaluate(Args.of("on", "all", "collar", 0.5, "skip_overlap", true));
             assertTrue(c.body().get("der").asDouble() <= all.body().get("der").asDouble() + 1e-9);
             // with the number of speakers known (pyannote's num_speakers=2)

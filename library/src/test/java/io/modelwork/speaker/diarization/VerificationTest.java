@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Verification on ../shared/data/speaker/espeak_voices: 12 utterances of 4 synthetic voices (en-gb, en-gb_m3, en-us,
- * en-us_f3; three each), all 66 pairs as trials (12 target), one Vosk x-vector per utterance, cosine scores: EER 35.2 %. Also the
+ * en-us_f3; three each), all 66 pairs as trials (12 target), one Vosk x-vector per utterance, cosine scores: EER 32.4 %. Also the
  * metric definitions on hand-checked scores, and the clustering on separable points.
  */
 class VerificationTest {
@@ -73,8 +73,8 @@ class VerificationTest {
         System.out.println("espeak voices verification: " + r.toJson());
         assertEquals(66, r.trials());
         assertEquals(12, r.targets());
-        // measured: EER 35.2 % (chance: 50 %): Vosk's x-vectors barely tell espeak's formant-synthesised voices apart
-        // (they share one synthesiser; the model was trained on human speech), so this figure is weak but stated
-        assertTrue(r.eer() < 0.40, "EER " + r.eer());
+        // measured: EER 32.4 % (chance: 50 %): Vosk's x-vectors tell espeak's formant-synthesised voices apart poorly
+        // (one synthesiser for all; the model was trained on human speech), so this figure is weak but stated
+        assertTrue(r.eer() < 0.36, "EER " + r.eer());
     }
 }
