@@ -22,7 +22,8 @@ import static io.modelwork.bench.BenchSupport.*;
  * speaker.diarization} pipeline on {@code pyannote_sample} (30 s) and {@code synth_mix} (22 s), split into decode,
  * Silero VAD + Vosk x-vectors (window 1.5 s, hop 0.75 s) and clustering + smoothing; with the DER of each. For
  * comparison, pyannote 3.1 is reported at about 31 s per hour of audio on a GPU (RTF ≈ 0.009) and many times slower on
- * CPU; it is not installable here, so there is no baseline column. One thread.
+ * CPU; it is not installable here, so there is no baseline column. One thread. Measured 2026-12-02 on the shared
+ * 2-core machine (other jobs running): RTF 0.27 on the sample (≈ 970 s per hour of audio; 97 % of it Vosk), 0.24 on the mix.
  *
  * <pre>bench/run.sh SpeakerBench [--reps=3]</pre>
  */
