@@ -3,7 +3,7 @@ package io.modelwork.asr;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.audio.Audio;
-import io.modelwork.audio.PackageAssets;
+import io.modelwork.assets.PackageAssets;
 import io.modelwork.core.Json;
 import io.modelwork.core.ModelworkException;
 import org.vosk.LibVosk;

@@ -47,12 +47,8 @@ public final class ModelAssets {
         return out;
     }
 
-    /** The local cache of fetched model files. */
-    public static Path cacheDir() {
-        String c = System.getenv("MODELWORK_CACHE");
-        if (c != null && !c.isBlank()) return Path.of(c).resolve("models");
-        return Path.of(System.getProperty("user.home"), ".modelwork", "cache", "models");
-    }
+    /** The local cache of model files ({@code models/} of the one cache root, {@link PackageAssets#cacheRoot()}). */
+    public static Path cacheDir() { return PackageAssets.cacheRoot().resolve("models"); }
 
     /** Resolves a pinned (or unpinned) model file by name; verifies its hash when pinned. */
     public static Path resolve(String name) { return resolve(name, pin(name)); }

@@ -1,5 +1,6 @@
 package io.modelwork.audio;
 
+import io.modelwork.assets.PackageAssets;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;

@@ -5,7 +5,7 @@
  * (rate, channels, duration, level, clipping) and its validation (unreadable, zero-length, silence only)
  * ({@link io.modelwork.audio.AudioProfile}); Silero VAD v5 speech timestamps as the reference runs them
  * ({@link io.modelwork.audio.SileroVad}); and the cache of models fetched from package registries with pinned SHA-256
- * ({@link io.modelwork.audio.PackageAssets}).
+ * ({@link io.modelwork.assets.PackageAssets}).
  *
  * <p>Imports only {@code io.modelwork.core}, JavaCV/FFmpeg and ONNX Runtime; never spi, shared, session or a category.
  */

@@ -1,7 +1,7 @@
 package io.modelwork.face;
 
 import io.modelwork.assets.ModelAssets;
-import io.modelwork.audio.PackageAssets;
+import io.modelwork.assets.PackageAssets;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.onnx.OnnxModel;
 

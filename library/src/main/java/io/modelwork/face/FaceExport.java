@@ -120,8 +120,8 @@ final class FaceExport {
             b.json("pipeline.json", p);
             if (s.pipeline.detector instanceof YuNet) b.copy(yunetFile(s), "detector.onnx");
             if (s.pipeline.detector instanceof FrDetect) {
-                b.copy(io.modelwork.audio.PackageAssets.npmFile(FaceEmbedder.NPM, FaceEmbedder.NPM_VERSION, FrDetect.DETECT_ENTRY, FrDetect.DETECT_SHA), "detector.onnx");
-                b.copy(io.modelwork.audio.PackageAssets.npmFile(FaceEmbedder.NPM, FaceEmbedder.NPM_VERSION, FrDetect.LANDMARK_ENTRY, FrDetect.LANDMARK_SHA), "landmarks.onnx");
+                b.copy(io.modelwork.assets.PackageAssets.npmFile(FaceEmbedder.NPM, FaceEmbedder.NPM_VERSION, FrDetect.DETECT_ENTRY, FrDetect.DETECT_SHA), "detector.onnx");
+                b.copy(io.modelwork.assets.PackageAssets.npmFile(FaceEmbedder.NPM, FaceEmbedder.NPM_VERSION, FrDetect.LANDMARK_ENTRY, FrDetect.LANDMARK_SHA), "landmarks.onnx");
             }
             b.copy(s.pipeline.embedder.file(), "embedding.onnx");
             b.text("BIOMETRIC_DATA.md", notice(s, enc, keyEnv));

@@ -1,6 +1,6 @@
 package io.modelwork.face;
 
-import io.modelwork.audio.PackageAssets;
+import io.modelwork.assets.PackageAssets;
 import io.modelwork.onnx.OnnxModel;
 import io.modelwork.vision.Images;
 

@@ -1,6 +1,6 @@
 package io.modelwork.ocr.ppocr;
 
-import io.modelwork.audio.PackageAssets;
+import io.modelwork.assets.PackageAssets;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.onnx.OnnxModel;
 import io.modelwork.onnx.OnnxModel.Tensor;

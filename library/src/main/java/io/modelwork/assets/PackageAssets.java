@@ -1,4 +1,4 @@
-package io.modelwork.audio;
+package io.modelwork.assets;
 
 import io.modelwork.core.AtomicFiles;
 import io.modelwork.core.ModelworkException;
@@ -19,8 +19,9 @@ import java.util.zip.ZipFile;
  * {@code $MODELWORK_CACHE} (default {@code ~/.cache/modelwork}) through a staging folder renamed into place, so a
  * half-unpacked model is never used.
  *
- * <p>A small, self-contained resolver written before the shared asset resolver of the vision work landed; move to it
- * when it does.
+ * <p>One cache root for every asset ({@link #cacheRoot()}): {@code npm/} and {@code maven/} here, {@code models/} for
+ * {@link ModelAssets}. {@code bin/modelwork setup} warms it; a machine without the package clients can copy a cache
+ * folder and point {@code MODELWORK_CACHE} at it.
  */
 public final class PackageAssets {
     private PackageAssets() {}
