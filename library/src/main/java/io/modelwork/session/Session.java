@@ -198,71 +198,7 @@ public final class Session implements AutoCloseable {
     public StepReport saveCheckpoint(String tag) { return saveCheckpoint(Args.of("tag", tag)); }
 
     private StepReport writeCheckpoint(String tag) {
-        Path root = context.runDir().resolve("checkpoints");
-        String id = tag + "-" + String.format("%03d", lastCheckpointNumber(root) + 1);
-        Path target = root.resolve(id);
-        try (BundleWriter b = BundleWriter.create(target, "checkpoint")) {
-            ObjectNode st = Json.object();
-            st.put("format", CHECKPOINT_FORMAT);
-            st.put("id", id);
-            st.put("created", java.time.Instant.now().toString());
-            st.set("context", context.toJson());
-            if (category != null) st.put("category", category.name());
-            ArrayNode steps = st.putArray("steps");
-            for (var e : done.entrySet()) {
-                if (e.getKey() == Step.SAVE_CHECKPOINT || e.getKey() == Step.RESUME) continue;
-                ObjectNode s = steps.addObject();
-                s.put("step", e.getKey().key());
-                s.set("args", Json.args(e.getValue().asMap()));
-            }
-            for (var e : reports.entrySet()) b.json("reports/" + e.getKey().key() + ".json", e.getValue().toJson());
-            if (state != null) state.save(StateStore.writer(b, "state/"));
-            b.json("checkpoint.json", st);
-            b.manifest().put("format", CHECKPOINT_FORMAT).put("id", id);
-            b.publish();
-        } catch (IOException e) {
-            throw new ModelworkException("Cannot write the checkpoint: " + e.getMessage(), target.toString(),
-                    "check free disk space and permissions of the run directory");
-        }
-        StepReport r = new StepReport("save_checkpoint", "Checkpoint " + id);
-        r.body().put("checkpoint_id", id);
-        r.body().put("path", target.toString());
-        ArrayNode steps = r.body().putArray("steps");
-        done.keySet().forEach(s -> steps.add(s.key()));
-        r.note("resume in a new session with: resume id=" + id + " run_dir=" + context.runDir());
-        return r;
-    }
-
-    /** The highest NNN of the user checkpoints {@code <tag>-NNN} under {@code root} (0 when none). */
-    private static int lastCheckpointNumber(Path root) {
-        if (!Files.isDirectory(root)) return 0;
-        int max = 0;
-        try (var s = Files.list(root)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(".") || n.startsWith("fit-best")) continue;
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d{3,})$").matcher(n);
-                if (m.find()) max = Math.max(max, Integer.parseInt(m.group(1)));
-            }
-        } catch (IOException | NumberFormatException e) {
-            return max;
-        }
-        return max;
-    }
-
-    /** "resume from another checkpoint: a, b" naming the published ones next to {@code dir}, or saying there is none. */
-    static String otherCheckpoints(Path dir, Path except) {
-        Path root = dir.toAbsolutePath().getParent();
-        List<String> ids = new ArrayList<>();
-        if (root != null && Files.isDirectory(root)) {
-            try (var s = Files.list(root)) {
-                for (Path p : s.sorted().toList())
-                    if (!p.getFileName().toString().startsWith(".") && !p.equals(except == null ? null : except.toAbsolutePath())
-                            && Files.isRegularFile(p.resolve(BundleWriter.MANIFEST))) ids.add(p.getFileName().toString());
-            } catch (IOException ignored) { }
-        }
-        return ids.isEmpty() ? "resume from another checkpoint - there is none in " + root + ": run the steps again from attach_dataset"
-                : "resume from another checkpoint: " + String.join(", ", ids);
+        return Checkpoints.write(context, category == null ? null : category.name(), done, reports, state, tag);
     }
 
     /** SHA-256 of a file as lower-case hex. */
@@ -281,75 +217,13 @@ public final class Session implements AutoCloseable {
         if (!done.isEmpty())
             throw new ModelworkException("resume needs a fresh session", "resume",
                     "create a new session (or %close first), then resume");
-        Path dir;
-        if (a.has("path")) dir = Path.of(a.getString("path", null));
-        else {
-            String id = a.requireString("id", "give the checkpoint id, e.g. id=after-fit-001");
-            Path runDir = Path.of(a.requireString("run_dir", "give the run directory that holds checkpoints/"));
-            dir = runDir.resolve("checkpoints").resolve(id);
-        }
-        dir = BestCheckpoint.resolve(dir);
-        if (!Files.isDirectory(dir))
-            throw new ModelworkException("No checkpoint at " + dir, "resume", "check id= and run_dir= (checkpoints live "
-                    + "in run_dir/checkpoints/<id>); " + otherCheckpoints(dir, null));
-        String dirName = dir.getFileName() == null ? "" : dir.getFileName().toString();
-        if (dirName.startsWith(".") && dirName.contains(".partial"))
-            throw new ModelworkException("This is the staging folder of an unfinished save_checkpoint, not a checkpoint",
-                    dir.toString(), "resume from another checkpoint (published ones are listed in run_dir/checkpoints/)");
-        StateStore.Verified v;
-        try {
-            v = StateStore.open(dir, "checkpoint");
-        } catch (ModelworkException e) {
-            throw new ModelworkException(e.what(), e.where(), e.fix().replace("resume from another checkpoint (list run_dir/checkpoints/)",
-                    "resume from another checkpoint").replace("resume from another checkpoint", otherCheckpoints(dir, dir)), e);
-        }
-        JsonNode st = v.json("checkpoint.json");
-        if (!CHECKPOINT_FORMAT.equals(st.path("format").asText()))
-            throw new ModelworkException("Unsupported checkpoint format '" + st.path("format").asText() + "'",
-                    dir.toString(), "this version reads " + CHECKPOINT_FORMAT);
-        JsonNode c = v.require(st, "context", "checkpoint.json");
-        Map<String, Object> cargs = new LinkedHashMap<>();
-        cargs.put("device", v.require(c, "requested_device", "checkpoint.json").asText());
-        cargs.put("seed", v.require(c, "seed", "checkpoint.json").asLong());
-        cargs.put("threads", v.require(c, "threads", "checkpoint.json").asInt());
-        cargs.put("run_dir", v.require(c, "run_dir", "checkpoint.json").asText());
-        cargs.put("retries", c.path("retries").asInt(0));
-        cargs.put("timeout_s", c.path("timeout_s").asLong(0));
-        List<Step> steps = new ArrayList<>();
-        Map<Step, Args> stepArgs = new LinkedHashMap<>();
-        for (JsonNode s : v.require(st, "steps", "checkpoint.json")) {
-            String stepName = v.require(s, "step", "checkpoint.json").asText();
-            Step step;
-            try {
-                step = Step.of(stepName);
-            } catch (ModelworkException e) {
-                throw new ModelworkException("The checkpoint is damaged: checkpoint.json names an unknown step '" + stepName + "'",
-                        dir.toString(), otherCheckpoints(dir, dir));
-            }
-            steps.add(step);
-            JsonNode argsNode = v.require(s, "args", "checkpoint.json");
-            if (!argsNode.isObject())
-                throw new ModelworkException("The checkpoint is damaged: checkpoint.json has step '" + step.key()
-                        + "' with arguments that are not an object", dir.toString(), otherCheckpoints(dir, dir));
-            @SuppressWarnings("unchecked") Map<String, Object> m = Json.MAPPER.convertValue(argsNode, Map.class);
-            stepArgs.put(step, Args.from(m));
-        }
-        String categoryName = st.path("category").asText("");
-        if (categoryName.isEmpty() && stepArgs.containsKey(Step.ATTACH_DATASET))
-            throw new ModelworkException("The checkpoint is damaged: checkpoint.json names no category", dir.toString(),
-                    "resume from another checkpoint");
-        // the resumed session writes into its own new run directory: never the checkpoint's (nor the one holding it)
-        Path original = Path.of(cargs.get("run_dir").toString()).toAbsolutePath().normalize();
-        Path holder = dir.toAbsolutePath().normalize().getParent() == null ? null
-                : dir.toAbsolutePath().normalize().getParent().getParent();
-        cargs.remove("run_dir");
-        if (a.has("out")) {
-            Path out = Path.of(a.getString("out", null)).toAbsolutePath().normalize();
-            if (out.startsWith(original) || (holder != null && out.startsWith(holder)))
-                throw new ModelworkException("resume would write into the run directory of the checkpoint (" + out + ")",
-                        "resume out", "give a new run directory (out=... or --out), or leave it out for a fresh runs/run-<time>");
-            cargs.put("run_dir", out.toString());
-        }
+        Checkpoints.Loaded l = Checkpoints.read(a);
+        Map<String, Object> cargs = l.contextArgs();
+        List<Step> steps = l.steps();
+        Map<Step, Args> stepArgs = l.stepArgs();
+        String categoryName = l.category();
+        StateStore.Verified v = l.verified();
+        Path dir = v.dir(), original = l.originalRunDir();
         context = RunContext.configure(Args.from(cargs), defaultRoot);
         try {
             if (!categoryName.isEmpty()) {
@@ -377,7 +251,7 @@ public final class Session implements AutoCloseable {
         for (var e : reports.entrySet())
             AtomicFiles.writeStringFast(context.runDir().resolve("reports").resolve(e.getKey().key() + ".json"),
                     Json.write(e.getValue().toJson()));
-        String id = st.path("id").asText(dirName);
+        String id = l.id();
         StepReport r = new StepReport("resume", "Resumed " + id);
         r.body().put("checkpoint_id", id);
         r.body().put("path", dir.toString());
@@ -597,47 +471,12 @@ public final class Session implements AutoCloseable {
     }
 
     private StepReport withTimeout(Step step, java.util.function.Supplier<StepReport> body) {
-        long timeout = context.timeoutSeconds();
-        if (timeout <= 0) return body.get();
-        Thread caller = Thread.currentThread();
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "modelwork-timeout");
-            t.setDaemon(true);
-            return t;
-        });
-        boolean[] fired = {false};
-        ScheduledFuture<?> f = watchdog.schedule(() -> { fired[0] = true; caller.interrupt(); }, timeout, TimeUnit.SECONDS);
-        try {
-            return body.get();
-        } catch (ModelworkException e) {
-            if (fired[0])
-                throw new ModelworkException("Step " + step.key() + " exceeded its timeout of " + timeout + " s",
-                        step.key(), "raise timeout_s in configure, or reduce the work (rounds, trials)", e);
-            throw e;
-        } finally {
-            f.cancel(false);
-            watchdog.shutdownNow();
-            if (fired[0]) Thread.interrupted();
-        }
+        return StepLog.withTimeout(context, step, body);
     }
 
-    private void logStart(Step step, Args a) {
-        ObjectNode ev = Json.object();
-        ev.put("step", step.key());
-        ev.put("event", "start");
-        ev.set("args", Json.args(a.asMap()));
-        context.log().write(ev);
-    }
+    private void logStart(Step step, Args a) { StepLog.start(context, step, a); }
 
-    private void logFailure(Step step, RuntimeException e, long t0) {
-        ObjectNode ev = Json.object();
-        ev.put("step", step.key());
-        ev.put("event", "end");
-        ev.put("outcome", "error");
-        ev.put("seconds", (System.nanoTime() - t0) / 1e9);
-        ev.put("error", e.getMessage());
-        context.log().write(ev);
-    }
+    private void logFailure(Step step, RuntimeException e, long t0) { StepLog.failure(context, step, e, t0); }
 
     private void record(Step step, Args a, StepReport r, double seconds) {
         r.body().put("seconds", seconds);
