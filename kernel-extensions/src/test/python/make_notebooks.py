@@ -398,7 +398,7 @@ def ocr_notebook():
              'Magics.close("");\n'
              'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
             ("12 · export", "The three ONNX files, the dictionary, pipeline.json and thresholds.json.", "%export"),
-            ("13 · register", "Register the pipeline.", "%register name=tesseractjs-ppocr stage=staging"),
+            ("13 · register", "Register the pipeline.", "%register name=tesseractjs-ppocr stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
             ("14 · artifacts", "The artifact map.", "%artifacts"),
             ("15 · close", "Close the ONNX sessions.", "%close"),
         ])

@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "../../../.."))
 RUN = os.path.join(ROOT, "kernel-extensions/src/main/scripts/run.sh")
 KERNEL = os.environ.get("MODELWORK_KERNEL_NAME")
-NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr", "anomaly"]
+NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr", "anomaly", "ocr"]
 
 
 def outputs(nb):
@@ -131,6 +131,12 @@ class TemplateNotebooks(unittest.TestCase):
         metrics = step_json(nb, "evaluate")["metrics"]["test"]
         self.assertGreater(metrics["image_auroc"], 0.85, "far above the 0.827 thumbnail-kNN floor: %s" % metrics)
         self.assertGreater(metrics["pixel_auroc"], 0.85, metrics)
+
+    def test_ocr(self):
+        nb = self.load("ocr")
+        self.check_common(nb, min_pngs=1)
+        metrics = step_json(nb, "evaluate")["metrics"]
+        self.assertLess(metrics["cer"], 0.05, "PP-OCRv4 on the shared pages: %s" % metrics)
 
 
 if __name__ == "__main__":
