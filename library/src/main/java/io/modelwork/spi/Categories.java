@@ -96,10 +96,15 @@ public final class Categories {
         if (spec != null && !spec.isBlank()) {
             try { return forSpec(spec); } catch (ModelworkException ignored) { /* the build step reports it */ }
         }
+        return byData(all(), attachArgs);
+    }
+
+    /** The highest {@link Category#recognise} score among {@code candidates}; a tie above FALLBACK is an error naming them. */
+    static Category<?> byData(List<Category<?>> candidates, Args attachArgs) {
         Category<?> best = null;
         int bestScore = 0;
         List<Category<?>> tied = new ArrayList<>();
-        for (Category<?> c : all()) {
+        for (Category<?> c : candidates) {
             int s;
             try { s = c.recognise(attachArgs); } catch (RuntimeException e) { s = 0; }
             if (s > bestScore) { best = c; bestScore = s; tied.clear(); tied.add(c); }
@@ -107,7 +112,7 @@ public final class Categories {
         }
         if (best == null)
             throw new ModelworkException("No category recognises this dataset", "attach_dataset " + attachArgs,
-                    "check path= and format=, or give task= (one of " + all().stream().flatMap(c -> c.tasks().stream()).sorted().toList() + ")");
+                    "check path= and format=, or give task= (one of " + candidates.stream().flatMap(c -> c.tasks().stream()).sorted().toList() + ")");
         if (tied.size() > 1)
             throw new ModelworkException("The dataset is recognised by several categories: "
                     + tied.stream().map(Category::name).toList(), "attach_dataset " + attachArgs,
