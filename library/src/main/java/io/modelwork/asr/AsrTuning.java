@@ -7,10 +7,8 @@ import io.modelwork.core.Step;
 import io.modelwork.metrics.WordErrorRate;
 import io.modelwork.report.StepReport;
 import io.modelwork.spi.StepContext;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
+import io.modelwork.shared.Tuning;
+import io.modelwork.tune.*;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * tune: a grid over the segmentation (VAD threshold × segment length, VAD on), scored by WER on the training
- * utterances; the best setting is applied only when it beats the current one (the current setting is trial 0).
+ * tune: a grid over the segmentation (VAD threshold × segment length, VAD on) through the engine-neutral
+ * {@link io.modelwork.tune.Tuner} ({@link Tuning}), scored by WER on the training utterances; the best setting is
+ * applied only when it beats the current one.
  */
 final class AsrTuning {
     private AsrTuning() {}
@@ -36,35 +35,35 @@ final class AsrTuning {
         SileroVad.Config cfg0 = s.vadConfig;
         double seg0 = s.segLen;
         Map<String, Transcript> cache0 = new LinkedHashMap<>(s.cache);
-        Table t = Table.create("trials");
-        IntColumn trial = IntColumn.create("trial");
-        StringColumn vadC = StringColumn.create("vad");
-        DoubleColumn thrC = DoubleColumn.create("vad_threshold"), segC = DoubleColumn.create("seg_len"), werC = DoubleColumn.create("train_wer");
         double base = wer(s, us, n);
-        trial.append(0); vadC.append(vad0); thrC.append(cfg0.threshold()); segC.append(seg0); werC.append(base);
-        double best = base;
-        double[] bestSetting = null;
-        Map<String, Transcript> bestCache = null;
-        int k = 0, total = thresholds.length * segLens.length;
-        for (double seg : segLens)
-            for (double thr : thresholds) {
-                ctx.progress().update("tune", ++k, total, "vad_threshold=" + thr + " seg_len=" + seg);
-                s.vad = "on";
-                s.segLen = seg;
-                s.vadConfig = cfg0.withThreshold(thr);
-                for (AsrDataset.Utterance u : us) s.cache.remove(u.id());
-                double w = wer(s, us, n);
-                trial.append(k); vadC.append("on"); thrC.append(thr); segC.append(seg); werC.append(w);
-                if (w < best) { best = w; bestSetting = new double[]{thr, seg}; bestCache = new LinkedHashMap<>(s.cache); }
-            }
-        t.addColumns(trial, vadC, thrC, segC, werC);
-        boolean applied = bestSetting != null;
-        if (applied) {
+        List<Object> thr = new ArrayList<>(), seg = new ArrayList<>();
+        for (double v : thresholds) thr.add(v);
+        for (double v : segLens) seg.add(v);
+        SearchSpace space = SearchSpace.builder().add("vad_threshold", new Param.Choice(thr)).add("seg_len", new Param.Choice(seg)).build();
+        // one recogniser: trials run one at a time (threads=1); each trial's transcripts are kept for the winner
+        TunerConfig cfg = TunerConfig.builder("grid").maxTrials(thr.size() * seg.size()).threads(1)
+                .seed(ctx.run().seedFor("tune")).metric("train_wer", Direction.MINIMIZE).maxBudget(1).build();
+        Map<Map<String, Object>, Map<String, Transcript>> caches = new java.util.HashMap<>();
+        Objective objective = (params, budget, seed) -> {
             s.vad = "on";
-            s.vadConfig = cfg0.withThreshold(bestSetting[0]);
-            s.segLen = bestSetting[1];
+            s.segLen = ((Number) params.get("seg_len")).doubleValue();
+            s.vadConfig = cfg0.withThreshold(((Number) params.get("vad_threshold")).doubleValue());
+            for (AsrDataset.Utterance u : us) s.cache.remove(u.id());
+            double w = wer(s, us, n);
+            caches.put(Map.copyOf(params), new LinkedHashMap<>(s.cache));
+            return w;
+        };
+        TuningReport tr = Tuning.run(ctx, space, objective, cfg);
+        StepReport r = Tuning.report("grid", tr, base);
+        // transcription is deterministic: the refit of the best setting is its trial
+        boolean applied = Tuning.decide(r, tr, base, true, tr::bestValue);
+        if (applied) {
+            Map<String, Object> best = tr.bestParams();
+            s.vad = "on";
+            s.vadConfig = cfg0.withThreshold(((Number) best.get("vad_threshold")).doubleValue());
+            s.segLen = ((Number) best.get("seg_len")).doubleValue();
             s.cache.clear();
-            s.cache.putAll(bestCache);
+            s.cache.putAll(caches.get(Map.copyOf(best)));
             for (String id : s.test) s.cache.remove(id);
             ctx.invalidate(Step.EVALUATE);
         } else {
@@ -74,12 +73,8 @@ final class AsrTuning {
             s.cache.clear();
             s.cache.putAll(cache0);
         }
-        StepReport r = new StepReport("tune", applied
-                ? String.format("Applied vad=on vad_threshold=%.2f seg_len=%.0f: train WER %.4f → %.4f", bestSetting[0], bestSetting[1], base, best)
-                : String.format("Kept the current segmentation: no setting beat train WER %.4f", base));
-        r.body().put("applied", applied).put("baseline_wer", base).put("best_wer", best).put("trials", total);
+        r.body().put("baseline_wer", base).put("best_wer", applied ? tr.bestValue() : base).put("trials", tr.trials().size());
         r.body().set("settings", s.settingsJson());
-        r.table(t);
         r.note("scored on the " + us.size() + " training utterances; the test set is never seen by tune");
         return r;
     }
