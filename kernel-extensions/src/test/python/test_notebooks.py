@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "../../../.."))
 RUN = os.path.join(ROOT, "kernel-extensions/src/main/scripts/run.sh")
 KERNEL = os.environ.get("MODELWORK_KERNEL_NAME")
-NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr", "anomaly", "ocr"]
+NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr", "anomaly", "ocr", "speaker"]
 
 
 def outputs(nb):
@@ -137,6 +137,13 @@ class TemplateNotebooks(unittest.TestCase):
         self.check_common(nb, min_pngs=1)
         metrics = step_json(nb, "evaluate")["metrics"]
         self.assertLess(metrics["cer"], 0.05, "PP-OCRv4 on the shared pages: %s" % metrics)
+
+    def test_speaker(self):
+        nb = self.load("speaker")
+        self.check_common(nb, min_pngs=1)
+        report = step_json(nb, "evaluate")
+        self.assertLess(report["der"], 0.25, "pyannote's sample, threshold fitted on the synthetic mix: %s" % report)
+        self.assertLess(report["jer"], 0.35, report)
 
 
 if __name__ == "__main__":
