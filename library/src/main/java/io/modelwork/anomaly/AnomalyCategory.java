@@ -45,10 +45,7 @@ public final class AnomalyCategory implements Category<AnomalyState> {
             Option.integer("k", 9, 1, 1000, "bank neighbours of the image-score re-weighting (1 = max patch distance)"),
             Option.integer("batch", 16, 1, 4096, "images per backbone run"));
     static final Options EVALUATE = Options.of(Option.integer("gallery", 4, 0, 100, "worst false positives and false negatives shown"));
-    static final Options TUNE = Options.of(
-            Option.integer("budget", 6, 1, 100, "trials (the current model is trial 0)"),
-            Option.list("k", "1,3,9", "k values tried"),
-            Option.numbers("coreset_ratio", null, 1e-6, 1.0, "ratios tried, up to the fitted one (default: fitted, /2, /4)"));
+    static final Options TUNE = AnomalyTune.OPTIONS;
     static final Options BACKTEST = Options.of(
             Option.integer("windows", 4, 1, 1000, "replay windows"),
             Option.choice("order", "name", List.of("name", "mtime"), "production order: file name or modification time"));
@@ -87,7 +84,7 @@ public final class AnomalyCategory implements Category<AnomalyState> {
         m.put(Step.BUILD, Args.of("spec", "anomaly.patchcore", "coreset_ratio", 0.05, "k", 9));
         m.put(Step.FIT, Args.empty());
         m.put(Step.EVALUATE, Args.of("gallery", 1));
-        m.put(Step.TUNE, Args.of("budget", 2, "k", "1,9"));
+        m.put(Step.TUNE, Args.of("trials", 2, "space", "k=1|9"));
         m.put(Step.BACKTEST, Args.of("windows", 2));
         m.put(Step.CALIBRATE, Args.of("target_fpr", 0.1));
         m.put(Step.EXPORT, Args.of("parity", 2));
@@ -126,7 +123,7 @@ public final class AnomalyCategory implements Category<AnomalyState> {
             case FIT -> AnomalyModel::fit;
             case EVALUATE -> AnomalyEvaluate::evaluate;
             case TUNE -> AnomalyTune::tune;
-            case BACKTEST -> AnomalyTune::backtest;
+            case BACKTEST -> AnomalyBacktest::backtest;
             case CALIBRATE -> AnomalyEvaluate::calibrate;
             case EXPORT -> AnomalyExport::export;
             case REGISTER -> new RegisterHandler<>();

@@ -78,16 +78,58 @@ class PatchCoreMagneticTileTest {
 
     @Test
     @Order(3)
-    void tuneAndBacktestRun() {
-        StepReport t = session.tune(Args.of("budget", 3, "k", "1,9"));
-        assertTrue(t.body().get("trials").asInt() >= 2);
-        assertTrue(t.body().get("best_validation_image_auroc").asDouble() >= t.body().get("current_validation_image_auroc").asDouble());
-        StepReport b = session.backtest(Args.of("windows", 3));
-        assertEquals(3, b.tables().get(0).rowCount());
+    void tuneSearchesLayersAndResolutionThroughTheTunerAndNeverLosesValidationAuroc() {
+        double before = evaluate.body().path("metrics").path("validation").path("image_auroc").asDouble();
+        // 2 layer sets × 2 resolutions × 2 k: 8 trials, 2 backbone passes (one per resolution), 4 coresets
+        StepReport t = session.tune(Args.of("strategy", "grid", "trials", 8,
+                "space", "layers=features_stride8+features_stride16|features_stride8 resolution=224|256 k=1|9"));
+        JsonNode b = t.body();
+        System.out.println("magnetic-tile subset tune: " + b.path("best_config") + " best " + b.path("best_validation_score")
+                + " current " + b.path("default_validation_score") + " applied " + b.path("applied"));
+        assertEquals(8, b.get("trials").asInt());
+        assertEquals(2, b.get("feature_passes").asInt(), "one backbone pass per resolution");
+        assertEquals(4, b.get("feature_sets").asInt());
+        assertEquals(4, b.get("coresets").asInt(), "trials that differ only in k reuse the coreset");
+        assertTrue(b.get("trials_other_features").asInt() >= 4, "trials on other layers or resolution ran: " + b);
+        assertEquals(before, b.get("default_validation_score").asDouble(), 1e-9);
+        // the trial of the current configuration (both layers, 224, k 9) reproduces the fitted model exactly
+        boolean seen = false;
+        for (JsonNode tri : b.path("tuning_report").path("trials")) {
+            JsonNode p = tri.path("params");
+            if (p.path("layers").asText().equals("features_stride8+features_stride16") && p.path("resolution").asInt() == 224
+                    && p.path("k").asInt() == 9) {
+                assertEquals(before, tri.path("value").asDouble(), 1e-6, tri.toString());
+                seen = true;
+            }
+        }
+        assertTrue(seen, b.path("tuning_report").toString());
+        StepReport after = session.evaluate(Args.of("gallery", 0));
+        double now = after.body().path("metrics").path("validation").path("image_auroc").asDouble();
+        assertTrue(now >= before, "validation image AUROC " + before + " → " + now);
+        if (b.get("applied").asBoolean()) {
+            assertTrue(now > before);
+            assertEquals(b.get("refit_validation_score").asDouble(), now, 1e-9);
+            assertEquals(b.get("best_validation_score").asDouble(), now, 1e-6, "the refit reproduces its trial");
+        }
+        StepReport bt = session.backtest(Args.of("windows", 3));
+        assertEquals(3, bt.tables().get(0).rowCount());
     }
 
     @Test
     @Order(4)
+    void tuneKeepsTheModelWhenNoTrialBeatsIt() {
+        double before = session.evaluate(Args.of("gallery", 0)).body().path("metrics").path("validation").path("image_auroc").asDouble();
+        StepReport t = session.tune(Args.of("trials", 1, "space", "k=1", "budget_s", 1.0));
+        if (!t.body().get("applied").asBoolean())
+            assertTrue(t.notes().stream().anyMatch(n -> n.contains("model is kept") || n.contains("current model is kept")), t.notes().toString());
+        double now = session.evaluate(Args.of("gallery", 0)).body().path("metrics").path("validation").path("image_auroc").asDouble();
+        assertTrue(now >= before);
+        assertThrows(io.modelwork.core.ModelworkException.class, () -> session.tune(Args.of("space", "layers=features_stride4")));
+        assertThrows(io.modelwork.core.ModelworkException.class, () -> session.tune(Args.of("space", "depth=1|2")));
+    }
+
+    @Test
+    @Order(5)
     void checkpointRestoresTheMemoryBank() {
         StepReport e1 = session.evaluate(Args.of("gallery", 0));
         StepReport c = session.saveCheckpoint("fitted");
