@@ -341,8 +341,11 @@ def anomaly_notebook():
             ("7 · evaluate", "Image AUROC, pixel AUROC, AUPRO (to 30% FPR), recall at 1% and 5% FPR, the per-class "
              "table, the ROC and PRO curves, and the worst false positives and negatives with heat maps.",
              "%evaluate gallery=3"),
-            ("8 · tune", "Try smaller coresets and other k on validation (no refit: a smaller coreset is a prefix "
-             "of the fitted one); applied only when it beats the current model.", "%tune budget=4 k=1,9"),
+            ("8 · tune", "The shared tuner over feature layers, resolution (256 = resize to 256, centre-crop the "
+             "backbone's 224) and k, on validation image AUROC. The backbone runs once per resolution and the coreset "
+             "once per (layers, resolution): trials that differ only in k reuse them. Applied only when the refit beats "
+             "the current model; without `space=` the default space also tries coreset ratios (`trials=` is the budget).",
+             '%tune strategy=grid trials=8 space="layers=features_stride8+features_stride16|features_stride8 resolution=224|256 k=1|9"'),
             ("9 · backtest", "Replay the test images in file-name order: FPR and recall per window and the PSI "
              "drift of the scores.", "%backtest windows=4"),
             ("10 · calibrate", "The image threshold that keeps the false-positive rate on validation normals at "
