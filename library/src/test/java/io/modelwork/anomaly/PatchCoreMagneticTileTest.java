@@ -69,6 +69,8 @@ class PatchCoreMagneticTileTest {
         assertTrue(Files.isRegularFile(th));
         JsonNode j = Json.MAPPER.readTree(th.toFile());
         assertTrue(j.get("validation_fpr").asDouble() <= 0.1);
+        assertEquals(0.1, j.get("target_fpr").asDouble());
+        assertTrue(Double.isFinite(j.get("pixel_threshold").asDouble()) && j.get("pixel_threshold").asDouble() > 0, j.toString());
         StepReport ex = session.export(Args.of("target", dir.resolve("bundle").toString(), "parity", 6));
         assertTrue(ex.body().get("parity_max_abs_score").asDouble() < 1e-4, ex.body().toString());
         assertTrue(ex.body().get("parity_max_abs_map").asDouble() < 1e-4, ex.body().toString());
@@ -113,6 +115,11 @@ class PatchCoreMagneticTileTest {
         }
         StepReport bt = session.backtest(Args.of("windows", 3));
         assertEquals(3, bt.tables().get(0).rowCount());
+        for (String col : new String[]{"fpr", "recall", "psi"})
+            for (int i = 0; i < 3; i++) {
+                double v = bt.tables().get(0).doubleColumn(col).get(i);
+                assertTrue(v >= 0 && (col.equals("psi") || v <= 1), col + " " + v);
+            }
     }
 
     @Test

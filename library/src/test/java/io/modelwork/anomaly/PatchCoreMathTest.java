@@ -56,6 +56,21 @@ class PatchCoreMathTest {
     }
 
     @Test
+    void psiIsZeroForTheReferenceItselfAndLargeForAShift() {
+        float[] ref = new float[100];
+        for (int i = 0; i < 100; i++) ref[i] = i;
+        double[] cuts = new double[9];
+        for (int i = 1; i <= 9; i++) cuts[i - 1] = ref[i * 10];
+        List<Float> same = new java.util.ArrayList<>(), shifted = new java.util.ArrayList<>();
+        for (float v : ref) { same.add(v); shifted.add(v + 50); }
+        assertEquals(0.0, AnomalyBacktest.psi(ref, cuts, same), 1e-12);
+        // half the window lands in the top bin: PSI = Σ (w − r)·ln(w / r) with ε = 1e-4 for empty bins
+        double expect = 5 * (1e-4 - 0.1) * Math.log(1e-4 / 0.1) + 4 * 0 + (0.6 - 0.1) * Math.log(0.6 / 0.1);
+        assertEquals(expect, AnomalyBacktest.psi(ref, cuts, shifted), 1e-9);
+        assertTrue(AnomalyBacktest.psi(ref, cuts, shifted) > 0.25);
+    }
+
+    @Test
     void gaussianKernelIsAnomalibs() {
         float[] g = Scorer.gaussian(4);
         assertEquals(33, g.length);

@@ -40,6 +40,39 @@ class VisionLayerTest {
     }
 
     @Test
+    void exifOrientationOfAJpegFileIsAppliedOnRead(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        BufferedImage img = new BufferedImage(32, 16, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) for (int x = 0; x < 8; x++) img.setRGB(x, y, 0xFFFFFF); // white top-left block
+        java.io.ByteArrayOutputStream jpg = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "jpg", jpg);
+        byte[] b = jpg.toByteArray();
+        // APP1 "Exif\0\0", big-endian TIFF header, one IFD entry: 0x0112 (orientation) SHORT 1 = 6 (rotate 90° clockwise)
+        byte[] app1 = {(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8,
+                0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0};
+        byte[] out = new byte[b.length + app1.length];
+        System.arraycopy(b, 0, out, 0, 2);
+        System.arraycopy(app1, 0, out, 2, app1.length);
+        System.arraycopy(b, 2, out, 2 + app1.length, b.length - 2);
+        Path f = tmp.resolve("rotated.jpg");
+        Files.write(f, out);
+        Images.Decoded d = Images.read(f);
+        assertEquals(16, d.rgb().getWidth(), "orientation 6 turns 32×16 into 16×32");
+        assertEquals(32, d.rgb().getHeight());
+        assertTrue((d.rgb().getRGB(12, 3) & 0xFF) > 200, "the top-left block is now top-right");
+        assertTrue((d.rgb().getRGB(3, 3) & 0xFF) < 50);
+    }
+
+    @Test
+    void cmykJpegDecodesThroughTheTwelveMonkeysPlugin() throws Exception {
+        Path f = Path.of(VisionLayerTest.class.getResource("/ocr/cmyk.jpg").toURI());
+        Images.Decoded d = Images.read(f);
+        // the JDK's own JPEG reader refuses CMYK ("Unsupported Image Type"); the plugin decodes it to RGB
+        assertTrue(d.width() > 0 && d.height() > 0);
+        assertEquals(3, d.channels(), "CMYK is decoded, not refused: " + d);
+        assertEquals(d.width(), d.rgb().getWidth());
+    }
+
+    @Test
     void preprocessingIsFrozenAsJsonAndNormalisesLikeImagenet() {
         Preprocessing p = Preprocessing.imagenet(32, 28);
         Preprocessing back = Preprocessing.fromJson(p.toJson());
