@@ -36,7 +36,10 @@ class AnomalyBadInputTest {
         byte[] jpg = Files.readAllBytes(tile("good", 5));
         Files.write(data.resolve("train/good/truncated.jpg"), Arrays.copyOf(jpg, 40)); // header only
         Files.writeString(data.resolve("train/good/notes.png"), "this is not an image\n");
+        Files.write(data.resolve("train/good/huge.png"), hugePngHeader());
         ImageInspection ins = ImageInspection.of(ImageDataset.open(data, "auto"), false);
+        assertTrue(ins.problems().stream().anyMatch(p -> p.kind().equals("unreadable") && p.file().endsWith("huge.png")
+                && p.message().contains("too large")), ins.problems().toString());
         assertTrue(ins.problems().stream().anyMatch(p -> p.kind().equals("unreadable") && p.file().endsWith("truncated.jpg")), ins.problems().toString());
         assertTrue(ins.problems().stream().anyMatch(p -> p.kind().equals("unreadable") && p.file().endsWith("notes.png")
                 && p.message().contains("Not an image")), ins.problems().toString());
@@ -94,15 +97,19 @@ class AnomalyBadInputTest {
     @Test
     void hugeImageIsRefusedBeforeDecoding() throws Exception {
         // a 10,000 × 10,000 PNG header with no pixel data: refused by size, not by an out-of-memory error
-        BufferedImage small = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
         Path f = tmp.resolve("huge.png");
-        ImageIO.write(small, "png", f.toFile());
-        byte[] b = Files.readAllBytes(f);
-        // IHDR width/height at bytes 16..23 (CRC is not checked before the size is read)
-        java.nio.ByteBuffer.wrap(b, 16, 8).putInt(10_000).putInt(10_000);
-        Files.write(f, b);
+        Files.write(f, hugePngHeader());
         ModelworkException e = assertThrows(ModelworkException.class, () -> Images.read(f));
         assertTrue(e.getMessage().contains("too large") || e.getMessage().contains("Cannot decode"), e.getMessage());
+    }
+
+    /** A 10,000 × 10,000 PNG: a 1×1 PNG whose IHDR says 10,000 × 10,000 (CRC is not checked before the size is read). */
+    private static byte[] hugePngHeader() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), "png", out);
+        byte[] b = out.toByteArray();
+        java.nio.ByteBuffer.wrap(b, 16, 8).putInt(10_000).putInt(10_000);
+        return b;
     }
 
     @Test
