@@ -166,7 +166,7 @@ final class AnomalyTune {
         PatchCore.Maps first = raw.train().get(0);
         // finest map first (it sets the patch grid)
         Integer[] order = Arrays.stream(idx).boxed().sorted((u, v) -> Integer.compare(first.heights()[v], first.heights()[u])).toArray(Integer[]::new);
-        String key = res + "/" + String.join("+", layers);
+        String key = res + "/" + String.join("+", Arrays.stream(order).map(i -> union[i]).toArray(String[]::new));
         Keyed f = keyed.get(key);
         double ratio = ratio(c);
         if (f == null) {
@@ -186,7 +186,8 @@ final class AnomalyTune {
             f.validation = embed(raw.validation(), order);
             keyed.put(key, f);
         }
-        if (f.bank == null || f.selected < size(f.trainPatches, ratio)) {
+        // (re)select when the cached selection is too short, or is the whole set (size ≥ n is not selection-ordered)
+        if (f.bank == null || f.selected < size(f.trainPatches, ratio) || f.selected >= f.trainPatches && size(f.trainPatches, ratio) < f.trainPatches) {
             float[] emb = embed(raw.train(), order);
             int n = emb.length / f.channels;
             double r = Math.max(ratio, maxRatio);
