@@ -28,7 +28,7 @@ import static io.modelwork.bench.BenchSupport.*;
  * {@code patchcore.onnx} in ONNX Runtime, the ONNX-vs-Java parity, the quality figures (validation/test image and
  * pixel AUROC, AUPRO), coreset time as the bank grows (train subsets at {@code --scaling-ratio}), and peak heap.
  *
- * <pre>bench/run.sh PatchCoreBench [--quick] [--ratio=0.1] [--k=9] [--scaling-ratio=0.01] [--scaling-sizes=50,100,200,400] [--only-scaling]</pre>
+ * <pre>bench/run.sh PatchCoreBench [--quick] [--ratio=0.1] [--k=9] [--scaling-ratio=0.01] [--scaling-sizes=50,100,200,400] [--only-scaling] [--tune=TRIALS]</pre>
  */
 public final class PatchCoreBench {
     public static void main(String[] argv) throws Exception {
@@ -72,6 +72,28 @@ public final class PatchCoreBench {
                 row(set + " image AUROC / pixel AUROC / AUPRO", f(m.get(set).get("image_auroc").asDouble(), 4) + " / "
                         + f(m.get(set).get("pixel_auroc").asDouble(), 4) + " / " + f(m.get(set).get("aupro").asDouble(), 4));
             row("peak heap MB", f(peakHeapMb(), 0));
+            int trials = fl.getInt("tune", 0, 0);  // --tune=N
+            if (trials > 0) {
+                // tune through the shared tuner, default space (layers × resolution × coreset_ratio × k), grid subset
+                StepReport[] tu = new StepReport[1];
+                Time tuT = time(() -> tu[0] = s.tune(Args.of("trials", trials)));
+                JsonNode b = tu[0].body();
+                StepReport after = s.evaluate(Args.of("gallery", 0));
+                JsonNode am = after.body().get("metrics");
+                System.out.println("\n| tune (" + trials + " trials, default space) | value |\n|---|---|");
+                row("tune wall s / CPU s", f(tuT.wall(), 1) + " / " + f(tuT.cpu(), 1));
+                row("backbone passes / feature sets / coreset selections", b.get("feature_passes").asInt() + " / "
+                        + b.get("feature_sets").asInt() + " / " + b.get("coresets").asInt());
+                row("trials on other layers or resolution", b.get("trials_other_features").asText());
+                row("validation image AUROC: current / best trial", f(b.get("default_validation_score").asDouble(), 4) + " / "
+                        + f(b.get("best_validation_score").asDouble(), 4));
+                row("best configuration / applied", b.get("best_config").toString().replace('|', '/') + " / " + b.get("applied").asBoolean());
+                row("after tune: validation / test image AUROC", f(am.get("validation").get("image_auroc").asDouble(), 4) + " / "
+                        + f(am.get("test").get("image_auroc").asDouble(), 4));
+                for (JsonNode t : b.get("tuning_report").get("trials"))
+                    row("trial " + t.get("id").asInt() + " " + t.get("params"), (t.path("value").isNumber() ? f(t.get("value").asDouble(), 4)
+                            : t.path("status").asText()) + " in " + f(t.get("seconds").asDouble(), 1) + " s");
+            }
         }
         scaling(data, scalingRatio, sizes);
         deleteTree(tmp);
