@@ -59,23 +59,45 @@ public final class Main {
         }
     }
 
-    /** {@code runs compare [ROOT] [--by METRIC] [--set test] [--limit N]}: the leaderboard of a run root. */
+    /** {@code runs compare [ROOT] [--by METRIC] [--set test] [--limit N] [--curve NAME] [--registry HOME [--name N]]}. */
     static int runs(String[] args, PrintStream out, PrintStream err) {
-        String usage = "usage: modelwork runs compare [ROOT (default runs)] [--by METRIC] [--set test|validation] [--limit N]";
+        String usage = "usage: modelwork runs compare [ROOT (default runs)] [--by METRIC] [--set test|validation] [--limit N] [--curve roc|pr|learning_curve|...]\n"
+                + "       modelwork runs compare --registry HOME [--name MODEL] [--by METRIC] [--limit N]   (registered versions by their test metrics)";
         if (args.length == 0 || !args[0].equals("compare")) { err.println(usage); return 2; }
-        Path root = Path.of("runs");
-        String by = null, set = "test";
+        Path root = Path.of("runs"), registry = null;
+        String by = null, set = "test", curve = null, name = null;
         int limit = 20;
         for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
+            String flag = args[i];
+            if (flag.equals("--help")) { out.println(usage); return 0; }
+            if (flag.startsWith("--") && i + 1 >= args.length) { err.println(flag + " needs a value\n" + usage); return 2; }
+            switch (flag) {
                 case "--by" -> by = args[++i];
                 case "--set" -> set = args[++i];
-                case "--limit" -> limit = Integer.parseInt(args[++i]);
-                case "--help" -> { out.println(usage); return 0; }
-                default -> root = Path.of(args[i]);
+                case "--curve" -> curve = args[++i];
+                case "--registry" -> registry = Path.of(args[++i]);
+                case "--name" -> name = args[++i];
+                case "--limit" -> {
+                    try {
+                        limit = Integer.parseInt(args[++i]);
+                    } catch (NumberFormatException e) {
+                        err.println("--limit needs a whole number, not '" + args[i] + "'\n" + usage);
+                        return 2;
+                    }
+                }
+                default -> {
+                    if (flag.startsWith("--")) { err.println("unknown option " + flag + "\n" + usage); return 2; }
+                    root = Path.of(flag);
+                }
             }
         }
-        out.print(io.modelwork.runs.RunComparison.compare(root, by, set, limit).toText());
+        if (registry != null) {
+            var runs = io.modelwork.runs.RegistryRuns.read(registry, name);
+            out.print(io.modelwork.runs.RunComparison.compare(runs, by, set, limit, null,
+                    "Registered versions compared: " + runs.size() + " in " + registry).toText());
+        } else {
+            out.print(io.modelwork.runs.RunComparison.compare(root, by, set, limit, curve).toText());
+        }
         return 0;
     }
 

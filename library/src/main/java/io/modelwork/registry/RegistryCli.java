@@ -94,12 +94,13 @@ public final class RegistryCli {
                         out.println("(no registered models)");
                         return 0;
                     }
-                    out.printf("%-24s %7s  %-10s  %-20s  %-12s  %s%n", "NAME", "VERSION", "STAGE", "ALIASES",
-                            "CONTENT", "CREATED");
+                    out.printf("%-24s %7s  %-10s  %-20s  %-12s  %-20s  %s%n", "NAME", "VERSION", "STAGE", "ALIASES",
+                            "CONTENT", "CREATED", "KEY METRICS (test)");
                     for (ModelVersion v : vs) {
-                        out.printf("%-24s %7d  %-10s  %-20s  %-12s  %s%n", v.name(), v.version(), v.stage().text(),
+                        out.printf("%-24s %7d  %-10s  %-20s  %-12s  %-20s  %s%n", v.name(), v.version(), v.stage().text(),
                                 v.aliases().isEmpty() ? "-" : String.join(",", v.aliases()),
-                                v.contentId().substring(0, 12), v.createdAt());
+                                v.contentId().substring(0, 12), v.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                                keyMetrics(v.tags()));
                     }
                 }
                 case "show" -> {
@@ -194,5 +195,35 @@ public final class RegistryCli {
         err.println("error: " + problem);
         err.println(USAGE);
         return 2;
+    }
+
+    /** Headline metrics of the categories, shown first in {@code list} when a version has them. */
+    static final java.util.List<String> HEADLINE = java.util.List.of("rmse", "r2", "auc", "roc_auc", "logloss", "accuracy", "ndcg",
+            "ndcg@10", "map", "mase", "smape", "objective", "gap", "image_auroc", "pixel_auroc", "aupro", "cer", "wer", "hota",
+            "mota", "idf1", "der", "jer", "eer", "tar_at_far");
+
+    /**
+     * Three numeric {@code test_<metric>} tags of a version (the test metrics the register step recorded) to 4
+     * significant digits, headline metrics first ({@link #HEADLINE}), e.g. {@code rmse=5.412 r2=0.8876 mae=3.003};
+     * "-" when it has none.
+     */
+    static String keyMetrics(java.util.Map<String, String> tags) {
+        java.util.Map<String, String> metrics = new java.util.LinkedHashMap<>();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (String h : HEADLINE) if (tags.containsKey("test_" + h)) names.add("test_" + h);
+        new java.util.TreeMap<>(tags).keySet().stream().filter(k -> k.startsWith("test_") && !names.contains(k)).forEach(names::add);
+        for (String k : names) {
+            if (metrics.size() == 3) break;
+            try {
+                java.math.BigDecimal d = new java.math.BigDecimal(tags.get(k)).round(new java.math.MathContext(4));
+                metrics.put(k.substring(5), d.stripTrailingZeros().toPlainString());
+            } catch (NumberFormatException ex) {
+                // not a number (NaN, or a user's text tag): not shown as a metric
+            }
+        }
+        if (metrics.isEmpty()) return "-";
+        java.util.List<String> out = new java.util.ArrayList<>();
+        metrics.forEach((k, v) -> out.add(k + "=" + v));
+        return String.join(" ", out);
     }
 }

@@ -48,39 +48,50 @@ public final class RunComparison {
         List<Run> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
-                Path reports = d.resolve("reports");
-                Path eval = reports.resolve("evaluate.json");
-                if (!Files.isRegularFile(eval)) continue;
-                JsonNode ev = Json.MAPPER.readTree(eval.toFile());
-                JsonNode m = ev.path("metrics");
-                JsonNode chosen = m.has(set) ? m.get(set) : m;
-                Map<String, Double> metrics = new LinkedHashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = chosen.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    if (e.getValue().isNumber()) metrics.put(e.getKey(), e.getValue().asDouble());
-                }
-                if (metrics.isEmpty()) continue;
-                String spec = "", params = "";
-                double seconds = 0;
-                Path build = reports.resolve("build.json");
-                if (Files.isRegularFile(build)) {
-                    JsonNode b = Json.MAPPER.readTree(build.toFile());
-                    spec = b.path("spec").asText("");
-                    List<String> p = new ArrayList<>();
-                    b.path("params").fields().forEachRemaining(e -> p.add(e.getKey() + "=" + e.getValue().asText()));
-                    params = String.join(", ", p);
-                }
-                try (Stream<Path> files = Files.list(reports)) {
-                    for (Path f : files.filter(f -> f.toString().endsWith(".json")).toList())
-                        seconds += Json.MAPPER.readTree(f.toFile()).path("seconds").asDouble(0);
-                }
-                out.add(new Run(d.getFileName().toString(), d, spec, metrics, params, seconds));
+                Run r = read(d, set);
+                if (r != null) out.add(r);
             }
         } catch (IOException e) {
             throw new ModelworkException("Cannot read the runs under " + root + ": " + e.getMessage(), "compare root=" + root,
                     "check that the run folders are readable");
         }
         return out;
+    }
+
+    /** One run folder's row (its evaluate metrics of {@code set}, spec, build parameters, step time), or null without an evaluate report. */
+    public static Run read(Path d, String set) {
+        Path reports = d.resolve("reports");
+        Path eval = reports.resolve("evaluate.json");
+        if (!Files.isRegularFile(eval)) return null;
+        try {
+            JsonNode ev = Json.MAPPER.readTree(eval.toFile());
+            JsonNode m = ev.path("metrics");
+            JsonNode chosen = m.has(set) ? m.get(set) : m;
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = chosen.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getValue().isNumber()) metrics.put(e.getKey(), e.getValue().asDouble());
+            }
+            if (metrics.isEmpty()) return null;
+            String spec = "", params = "";
+            double seconds = 0;
+            Path build = reports.resolve("build.json");
+            if (Files.isRegularFile(build)) {
+                JsonNode b = Json.MAPPER.readTree(build.toFile());
+                spec = b.path("spec").asText("");
+                List<String> p = new ArrayList<>();
+                b.path("params").fields().forEachRemaining(e -> p.add(e.getKey() + "=" + e.getValue().asText()));
+                params = String.join(", ", p);
+            }
+            try (Stream<Path> files = Files.list(reports)) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".json")).toList())
+                    seconds += Json.MAPPER.readTree(f.toFile()).path("seconds").asDouble(0);
+            }
+            return new Run(d.getFileName().toString(), d, spec, metrics, params, seconds);
+        } catch (IOException e) {
+            throw new ModelworkException("Cannot read the run " + d + ": " + e.getMessage(), "compare " + d,
+                    "check that the run folder's reports/ are readable JSON");
+        }
     }
 
     /** Whether a lower value of {@code metric} is better. */
@@ -91,10 +102,26 @@ public final class RunComparison {
      * of the newest run), {@code set} the evaluated set (test, validation), at most {@code limit} rows.
      */
     public static StepReport compare(Path root, String by, String set, int limit) {
+        return compare(root, by, set, limit, null);
+    }
+
+    /** As {@link #compare(Path, String, String, int)}, with the chart named {@code curve} of every run overlaid (null: none). */
+    public static StepReport compare(Path root, String by, String set, int limit, String curve) {
         List<Run> runs = runs(root, set);
         if (runs.isEmpty())
             throw new ModelworkException("No run under " + root.toAbsolutePath() + " has an evaluate report", "compare root=" + root,
                     "run the steps up to evaluate first (each run writes reports/evaluate.json), or give root= another run root");
+        return compare(runs, by, set, limit, curve, "Runs compared: " + runs.size() + " under " + root);
+    }
+
+    /**
+     * The leaderboard of {@code runs} (from {@link #runs}, {@link #read} or {@link RegistryRuns}), ranked by {@code by}
+     * (null: the first metric of the last run); {@code curve} names a chart every run's reports hold (e.g.
+     * {@code learning_curve}, {@code roc}, {@code pr}) to draw overlaid, one series per run (null: none).
+     */
+    public static StepReport compare(List<Run> runs, String by, String set, int limit, String curve, String title) {
+        if (runs.isEmpty())
+            throw new ModelworkException("Nothing to compare", "compare", "evaluate at least one run first");
         Set<String> names = new LinkedHashSet<>();
         for (int i = runs.size() - 1; i >= 0; i--) names.addAll(runs.get(i).metrics().keySet());
         String metric = by != null ? by : names.iterator().next();
@@ -131,10 +158,10 @@ public final class RunComparison {
                 Double v = r.metrics().get(n);
                 if (v == null) c.appendMissing(); else c.append(v);
             });
-            secs.append(r.seconds());
+            if (Double.isNaN(r.seconds())) secs.appendMissing(); else secs.append(r.seconds());
             params.append(r.params());
         }
-        StepReport rep = new StepReport("compare", "Runs compared: " + runs.size() + " under " + root);
+        StepReport rep = new StepReport("compare", title);
         rep.note("best by " + metric + ": " + ranked.get(0).id() + " (" + ranked.get(0).spec() + ") with "
                 + fmt(ranked.get(0).metrics().get(metric)));
         if (runs.size() > ranked.size()) rep.note((runs.size() - ranked.size()) + " more runs not shown (limit=" + limit + ")");
@@ -149,6 +176,7 @@ public final class RunComparison {
         }
         rep.chart(new Chart("compare_" + metric, metric + " by run (" + set + ")", "bar", "run", metric,
                 List.of(new Chart.Series(metric, x, y, "line")), null, labels));
+        if (curve != null && !curve.isBlank()) Overlay.add(rep, ranked, curve);
         rep.body().put("by", metric);
         rep.body().put("set", set);
         rep.body().put("lower_is_better", lower);
@@ -157,7 +185,8 @@ public final class RunComparison {
             var o = rows.addObject();
             o.put("run", r.id());
             o.put("spec", r.spec());
-            o.put("seconds", r.seconds());
+            if (Double.isNaN(r.seconds())) o.putNull("seconds"); else o.put("seconds", r.seconds());
+            o.put("params", r.params());
             var m = o.putObject("metrics");
             r.metrics().forEach(m::put);
         }

@@ -298,6 +298,18 @@ public final class Session implements AutoCloseable {
 
     public Optional<StepReport> report(Step s) { return Optional.ofNullable(reports.get(s)); }
 
+    /** The arguments {@code s} last ran with in this session (resumed sessions: those of the checkpoint). */
+    public Optional<Args> arguments(Step s) { return Optional.ofNullable(done.get(s)); }
+
+    /**
+     * Fits each of {@code specs} on this session's data and split, each in a run of its own, and ranks them with this
+     * session's evaluated model ({@link SpecComparison}); this session is not changed.
+     */
+    public StepReport compareSpecs(List<String> specs, String by, String set, int limit, String curve) {
+        checkOpen(Step.EVALUATE);
+        return SpecComparison.run(this, specs, by, set, limit, curve);
+    }
+
     public Map<Step, StepReport> reports() { return Collections.unmodifiableMap(reports); }
 
     public RunContext context() {

@@ -181,11 +181,14 @@ public final class Magics implements MagicSet {
     }
 
     /** The keys of {@code %compare}. */
-    static final java.util.List<String> COMPARE_KEYS = java.util.List.of("root", "by", "set", "limit");
+    static final java.util.List<String> COMPARE_KEYS = java.util.List.of("root", "by", "set", "limit", "curve", "specs", "registry", "name");
 
     /**
-     * {@code %compare [root=DIR] [by=METRIC] [set=test] [limit=20]}: the leaderboard of the runs under the run root
-     * (the session's, else {@code runs/}), best first ({@link io.modelwork.runs.RunComparison}).
+     * {@code %compare [root=DIR] [by=METRIC] [set=test] [limit=20] [curve=roc]}: the leaderboard of the runs under the
+     * run root (the session's, else {@code runs/}), best first, with {@code curve} of every run overlaid
+     * ({@link io.modelwork.runs.RunComparison}); {@code specs=a,b} fits those specs on the session's data and split and
+     * ranks them with the session's model (the session is not changed); {@code registry=HOME [name=NAME]} ranks
+     * registered versions by the test metrics they were registered with.
      */
     public static Object compare(String line) {
         Args a = Args.parse(line == null ? "" : line.trim());
@@ -195,12 +198,31 @@ public final class Magics implements MagicSet {
                 throw new ModelworkException("Unknown argument '" + k + "' for %compare", "%compare " + line.trim(),
                         (close != null ? "did you mean '" + close + "'? " : "") + "valid keys: " + COMPARE_KEYS);
             }
+        String by = a.getString("by", null), set = a.getString("set", "test"), curve = a.getString("curve", null);
+        int limit = a.getInt("limit", 20);
+        if (a.has("specs") && a.has("registry"))
+            throw new ModelworkException("%compare takes specs= or registry=, not both", "%compare " + line.trim(),
+                    "run one %compare for the specs and another for the registry versions");
+        if (a.has("specs")) {
+            if (!hasSession())
+                throw new ModelworkException("%compare specs= needs a session with a split", "%compare " + line.trim(),
+                        "run %configure, %attach_dataset, %prepare_data and %split first");
+            return session().compareSpecs(a.getList("specs"), by, set, limit, curve);
+        }
+        if (a.has("registry")) {
+            java.nio.file.Path home = java.nio.file.Path.of(a.getString("registry", null));
+            var runs = io.modelwork.runs.RegistryRuns.read(home, a.getString("name", null));
+            return io.modelwork.runs.RunComparison.compare(runs, by, set, limit, null,
+                    "Registered versions compared: " + runs.size() + " in " + home);
+        }
+        if (a.has("name"))
+            throw new ModelworkException("name= selects registry versions", "%compare " + line.trim(),
+                    "add registry=HOME (the registry folder, e.g. the run's registry/), or drop name=");
         java.nio.file.Path root;
         if (a.has("root")) root = java.nio.file.Path.of(a.getString("root", "runs"));
         else if (hasSession() && session().hasRun(Step.CONFIGURE)) root = session().context().runDir().getParent();
         else root = java.nio.file.Path.of("runs");
-        return io.modelwork.runs.RunComparison.compare(root, a.getString("by", null), a.getString("set", "test"),
-                (int) a.getLong("limit", 20));
+        return io.modelwork.runs.RunComparison.compare(root, by, set, limit, curve);
     }
 
     /** {@code %%recipe}: runs the YAML recipe in the cell body on the kernel's session; returns the step reports. */
@@ -273,7 +295,8 @@ public final class Magics implements MagicSet {
         Map<String, String> h = new LinkedHashMap<>();
         for (Step step : Step.values()) h.put("%" + magicName(step), stepHelp(step));
         h.put("%session", "what has run and the current state");
-        h.put("%compare", "leaderboard of the runs under the run root: test metrics, spec, params, time (by=METRIC set=test root=DIR limit=20)");
+        h.put("%compare", "leaderboard of the runs under the run root: test metrics, spec, params, time (by=METRIC set=test root=DIR limit=20 curve=roc); "
+                + "specs=a,b fits those specs on this session's split and ranks them; registry=HOME [name=NAME] ranks registered versions");
         h.put("%help", "this list; %help STEP: the keys of a step");
         h.put("%%recipe", "run the YAML recipe in the cell on this session (same keys as bin/modelwork pipeline)");
         return h;

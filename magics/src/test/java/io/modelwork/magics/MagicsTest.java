@@ -177,6 +177,55 @@ class MagicsTest {
         assertThrows(ModelworkException.class, () -> Magics.compare("roots=x"));
     }
 
+    /**
+     * PyCaret's compare_models on the session's split: a second spec is fitted on the same data, seed and split in a
+     * run of its own and ranked with the session's model (which stays as it was); curves overlaid; registered
+     * versions ranked by their test tags, and {@code registry list} shows them.
+     */
+    @Test
+    void compareSpecsFitsOnTheSessionsSplitAndRegistryVersionsRank(@TempDir Path tmp) {
+        Magics.useSession(Session.create(tmp.resolve("runs")));
+        Magics.runStep("configure", "seed=5 threads=1 run_dir=" + tmp.resolve("runs/own"));
+        Magics.runStep("attach", "path=" + data("regression/modeldata_concrete.csv") + " target=compressive_strength");
+        Magics.runStep("prepare", "");
+        Magics.runStep("split", "");
+        Magics.runStep("build", "spec=regression.xgboost");
+        Magics.runStep("fit", "rounds=60");
+        StepReport own = (StepReport) Magics.runStep("evaluate", "");
+        double ownRmse = own.body().path("metrics").path("test").path("rmse").asDouble();
+
+        StepReport r = (StepReport) Magics.compare("specs=regression.lightgbm by=rmse curve=learning_curve");
+        tech.tablesaw.api.Table t = r.tables().get(0);
+        assertEquals(2, t.rowCount(), t.print());
+        assertEquals(java.util.Set.of("regression.xgboost", "regression.lightgbm"), java.util.Set.copyOf(t.stringColumn("spec").asList()));
+        assertTrue(t.stringColumn("run").asList().stream().anyMatch(id -> id.endsWith("(this session)")), t.print());
+        for (int i = 0; i < 2; i++) assertTrue(t.doubleColumn("rmse").get(i) < 8.0, "real models on concrete: " + t.print());
+        assertTrue(t.doubleColumn("rmse").get(0) <= t.doubleColumn("rmse").get(1), t.print());
+        var overlay = r.charts().stream().filter(c -> c.name().equals("overlay_learning_curve")).findFirst().orElseThrow();
+        assertEquals(2, overlay.series().size(), "one learning curve per spec");
+        assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("runs/own-vs-regression.lightgbm/reports/evaluate.json")));
+        // the session's own model is untouched: same spec, same evaluate report
+        assertEquals("regression.xgboost", Magics.session().arguments(Step.BUILD).orElseThrow().getString("spec", null));
+        assertEquals(ownRmse, Magics.session().report(Step.EVALUATE).orElseThrow().body().path("metrics").path("test").path("rmse").asDouble());
+        ModelworkException other = assertThrows(ModelworkException.class, () -> Magics.compare("specs=anomaly.patchcore"));
+        assertTrue(other.getMessage().contains("anomaly"), other.getMessage());
+        assertThrows(ModelworkException.class, () -> Magics.compare("specs=regression.xgbost"), "unknown spec (did you mean)");
+
+        Path home = tmp.resolve("registry");
+        Magics.runStep("export", "");
+        Magics.runStep("register", "home=" + home + " name=concrete");
+        StepReport reg = (StepReport) Magics.compare("registry=" + home + " name=concrete by=rmse");
+        assertEquals(1, reg.tables().get(0).rowCount());
+        assertEquals("concrete:1", reg.tables().get(0).stringColumn("run").get(0));
+        assertEquals(ownRmse, reg.tables().get(0).doubleColumn("rmse").get(0), 1e-9, "the registered model's test RMSE");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertEquals(0, io.modelwork.registry.RegistryCli.run(new String[]{"--home", home.toString(), "list"},
+                new java.io.PrintStream(out), System.err));
+        assertTrue(out.toString().contains("KEY METRICS") && out.toString().contains("rmse="), out.toString());
+        assertThrows(ModelworkException.class, () -> Magics.compare("registry=" + tmp.resolve("empty")));
+        Magics.close("");
+    }
+
     @Test
     void magicLinesExpandVariablesWithDefaults(@TempDir Path tmp) {
         assertEquals("a=" + System.getenv("PATH"), Magics.expand("a=${PATH}", "%x"));
