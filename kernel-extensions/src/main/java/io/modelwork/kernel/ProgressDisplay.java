@@ -44,6 +44,36 @@ final class ProgressDisplay implements Progress {
         }
     }
 
+    /** A step without counted progress: an indeterminate bar, the elapsed time and an ETA from its last run. */
+    @Override
+    public synchronized void running(String step, double elapsedS, double expectedS) {
+        if (!kernel.getIO().display.isAttached()) return;
+        boolean first = displayId == null || !step.equals(this.step);
+        if (first) started = System.nanoTime() - (long) (elapsedS * 1e9);
+        DisplayData d = runningBundle(step, elapsedS, expectedS);
+        if (first) {
+            this.step = step;
+            displayId = UUID.randomUUID().toString();
+            d.setDisplayId(displayId);
+            kernel.getIO().display.display(d);
+        } else {
+            kernel.getIO().display.updateDisplay(displayId, d);
+        }
+    }
+
+    static DisplayData runningBundle(String step, double elapsedS, double expectedS) {
+        boolean known = !Double.isNaN(expectedS) && expectedS > 0;
+        String eta = !known ? "" : expectedS > elapsedS ? " · ETA " + HumanNumbers.duration(expectedS - elapsedS) + " (from its last run)"
+                : " · longer than its last run (" + HumanNumbers.duration(expectedS) + ")";
+        String text = String.format("[%s] running · %s elapsed%s", step, HumanNumbers.duration(elapsedS), eta);
+        DisplayData d = new DisplayData(text);
+        String bar = known && expectedS > elapsedS
+                ? "<progress value=\"" + Math.round(100 * elapsedS / expectedS) + "\" max=\"100\" style=\"width:240px\"></progress> "
+                : "<progress style=\"width:240px\"></progress> "; // no value: the browser's indeterminate bar
+        d.putHTML("<div class=\"mw-progress\" style=\"font-family:monospace;font-size:12px\">" + bar + Html.esc(text) + "</div>");
+        return d;
+    }
+
     @Override
     public synchronized void finished(String step, String message) {
         if (!kernel.getIO().display.isAttached() || displayId == null) return;
@@ -55,7 +85,7 @@ final class ProgressDisplay implements Progress {
     static DisplayData bundle(String step, int done, int total, String message, boolean finished, double elapsedS) {
         int pct = total <= 0 ? 0 : (int) Math.min(100, Math.round(100.0 * done / total));
         String msg = message == null || message.isBlank() ? "" : " " + message;
-        String text = finished ? String.format("[%s] done in %s:%s", step, HumanNumbers.duration(elapsedS), msg)
+        String text = finished ? String.format("[%s] done in %s%s", step, HumanNumbers.duration(elapsedS), msg.isEmpty() ? "" : ":" + msg)
                 : String.format("[%s] %d/%d (%d%%) · %s elapsed%s%s", step, done, total, pct, HumanNumbers.duration(elapsedS),
                         eta(done, total, elapsedS), msg);
         DisplayData d = new DisplayData(text);

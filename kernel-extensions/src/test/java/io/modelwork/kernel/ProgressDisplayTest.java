@@ -16,5 +16,18 @@ class ProgressDisplayTest {
         assertEquals("[tune] 12/48 (25%) · 3.1 s elapsed · ETA 9.3 s trial 12", text);
         String done = (String) ProgressDisplay.bundle("tune", 1, 1, "best rmse 4.1", true, 204).getData(MIMEType.TEXT_PLAIN);
         assertEquals("[tune] done in 3.4 min: best rmse 4.1", done);
+        assertEquals("[export] done in 2.1 s", ProgressDisplay.bundle("export", 1, 1, "", true, 2.1).getData(MIMEType.TEXT_PLAIN));
+    }
+
+    /** A step without counted progress (export, register, attach of a large file) still shows it is running. */
+    @Test
+    void stepsWithoutCountedProgressShowElapsedAndAnEtaFromTheirLastRun() {
+        var first = ProgressDisplay.runningBundle("export", 1.5, Double.NaN);
+        assertEquals("[export] running · 1.5 s elapsed", first.getData(MIMEType.TEXT_PLAIN));
+        assertTrue(((String) first.getData(MIMEType.TEXT_HTML)).contains("<progress style"), "indeterminate bar");
+        var again = ProgressDisplay.runningBundle("evaluate", 2.0, 6.0);
+        assertEquals("[evaluate] running · 2 s elapsed · ETA 4 s (from its last run)", again.getData(MIMEType.TEXT_PLAIN));
+        assertTrue(((String) again.getData(MIMEType.TEXT_HTML)).contains("value=\"33\""));
+        assertTrue(((String) ProgressDisplay.runningBundle("fit", 9, 6).getData(MIMEType.TEXT_PLAIN)).contains("longer than its last run"));
     }
 }

@@ -9,6 +9,12 @@ public interface Progress {
 
     default void finished(String step, String message) { }
 
+    /**
+     * A step without counted progress is still running after {@code elapsedS} seconds; {@code expectedS} is how long
+     * the same step took last time in this session (NaN: unknown), for an ETA.
+     */
+    default void running(String step, double elapsedS, double expectedS) { }
+
     /** Prints to stderr at most every 10% of the work. */
     static Progress console() {
         return new Progress() {
@@ -20,9 +26,21 @@ public interface Progress {
                     System.err.printf("[%s] %d/%d %s%n", step, done, total, message);
                 }
             }
+            double nextNote = 5;
+            boolean printed;
+            @Override public void running(String step, double elapsedS, double expectedS) {
+                if (elapsedS < nextNote) return;             // 5 s, 15 s, 30 s, 60 s, then every minute
+                nextNote = nextNote < 15 ? 15 : nextNote < 30 ? 30 : nextNote < 60 ? 60 : nextNote + 60;
+                printed = true;
+                System.err.printf("[%s] running, %.0f s elapsed%s%n", step, elapsedS,
+                        Double.isNaN(expectedS) || expectedS <= elapsedS ? "" : String.format(", about %.0f s left (last run)", expectedS - elapsedS));
+            }
             @Override public void finished(String step, String message) {
                 lastDecile = -1;
-                System.err.printf("[%s] done: %s%n", step, message);
+                nextNote = 5;
+                boolean say = printed || (message != null && !message.isEmpty());
+                printed = false;
+                if (say) System.err.printf("[%s] done: %s%n", step, message);
             }
         };
     }

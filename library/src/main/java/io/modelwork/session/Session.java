@@ -60,6 +60,8 @@ public final class Session implements AutoCloseable {
     private CategoryState state;
     private final Ctx ctx = new Ctx();
     private Progress progress = Progress.console();
+    private final StepHeartbeat.Clock clock = new StepHeartbeat.Clock();
+    private volatile StepHeartbeat heartbeat;
     private final LinkedHashMap<Step, Args> done = new LinkedHashMap<>();
     private final LinkedHashMap<Step, StepReport> reports = new LinkedHashMap<>();
     private boolean closed;
@@ -460,7 +462,12 @@ public final class Session implements AutoCloseable {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                StepReport r = withTimeout(step, body);
+                StepReport r;
+                try (StepHeartbeat hb = heartbeat = clock.start(progress, step)) {
+                    r = withTimeout(step, body);
+                } finally {
+                    heartbeat = null;
+                }
                 record(step, a, r, (System.nanoTime() - t0) / 1e9);
                 return r;
             } catch (ModelworkException e) {
@@ -519,7 +526,7 @@ public final class Session implements AutoCloseable {
     /** What handlers see of this session. */
     final class Ctx implements StepContext {
         @Override public RunContext run() { return context(); }
-        @Override public Progress progress() { return progress; }
+        @Override public Progress progress() { StepHeartbeat hb = heartbeat; return hb != null ? hb : progress; }
         @Override public Optional<StepReport> report(Step step) { return Session.this.report(step); }
         @Override public Optional<Args> args(Step step) { return Optional.ofNullable(done.get(step)); }
         @Override public boolean hasRun(Step step) { return done.containsKey(step); }
