@@ -257,8 +257,15 @@ async function checkLab(page, base, token, name, args, result) {
       vegaCharts: q('.jp-OutputArea-output .vega-embed'),
       jsonTrees: q('.jp-RenderedJSON'),
       stderrErrors: stderr,
-      stickyHeaders: [...document.querySelectorAll('.jp-OutputArea-output div.mw-table th')]
-        .filter((th) => getComputedStyle(th).position === 'sticky').length,
+      // the header stays in view: a header table above the rows' own scroll box, column widths equal (the styles
+      // survived Lab's sanitizer, which drops position:sticky from untrusted outputs)
+      boxes: q('.jp-OutputArea-output div.mw-table'),
+      fixedHeaders: [...document.querySelectorAll('.jp-OutputArea-output div.mw-table')].filter((box) => {
+        const head = box.querySelector(':scope > table.mw-head'), body = box.querySelector(':scope > div.mw-body');
+        const rows = body && body.querySelector('table.dataframe');
+        return head && rows && getComputedStyle(body).overflowY === 'auto' && getComputedStyle(rows).tableLayout === 'fixed'
+          && Math.abs(head.getBoundingClientRect().width - rows.getBoundingClientRect().width) < 2;
+      }).length,
     };
   });
   result.checks.lab = counts;
@@ -267,6 +274,7 @@ async function checkLab(page, base, token, name, args, result) {
   if (counts.jsonTrees > 0) throw new Error(`${counts.jsonTrees} outputs render as a JSON tree (application/json in a bundle?)`);
   if (counts.tables < args.minTables) throw new Error(`only ${counts.tables} report tables rendered (expected ≥ ${args.minTables})`);
   if (counts.tableRows.some((n) => n === 0)) throw new Error(`a report table rendered without rows: ${counts.tableRows}`);
+  if (counts.fixedHeaders < counts.boxes) throw new Error(`only ${counts.fixedHeaders} of ${counts.boxes} tables keep their header in view (styles sanitized away?)`);
   if (counts.imgCharts + counts.vegaCharts === 0) throw new Error('no chart rendered as an image or a Vega-Lite chart');
   if (counts.stderrErrors.length) throw new Error(`error text in the outputs: ${counts.stderrErrors.join(' | ').slice(0, 500)}`);
   // the first chart: a decoded image, or a drawn Vega canvas/svg

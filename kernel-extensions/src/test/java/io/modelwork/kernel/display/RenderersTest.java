@@ -37,7 +37,7 @@ class RenderersTest {
     @Test
     void smallTableShowsAllRowsAndItsSize() {
         String html = TableHtml.html(big(5));
-        assertEquals(5 + 1, count(html, "<tr>"));
+        assertEquals(5 + 2, count(html, "<tr>"), "the rows, the header above the scroll box and the table's own (collapsed) header");
         assertTrue(html.contains("5 rows × 3 columns"), html);
         assertTrue(html.contains("&lt;r4&gt;"), "cells are escaped");
     }
@@ -47,19 +47,43 @@ class RenderersTest {
         Table t = big(1030);
         String html = TableHtml.html(t);
         String first = html.substring(0, html.indexOf("<details"));
-        assertEquals(TableHtml.PAGE_SIZE + 1, count(first, "<tr>"));
+        assertEquals(TableHtml.PAGE_SIZE + 2, count(first, "<tr>"));
         assertTrue(html.contains("rows 1–20 of 1,030 rows × 3 columns (page 1 of 52)"), html);
         // the next rows are folded below the first page (no script: works untrusted and in nbconvert)
         assertTrue(html.contains("next rows: 21–220 of 1,030"), html);
-        assertEquals(TableHtml.PAGE_SIZE + TableHtml.MORE_ROWS + 2, count(html, "<tr>"));
-        // the table scrolls in its own box and its header stays in place
-        assertTrue(html.contains("overflow:auto") && html.contains("position:sticky"), html);
+        assertEquals(TableHtml.PAGE_SIZE + TableHtml.MORE_ROWS + 4, count(html, "<tr>"));
+        // the table scrolls in its own box and its header stays in place: a header table above the rows' scroll box
+        assertTrue(html.contains("class=\"mw-head\"") && html.contains("max-height:32em;overflow-y:auto"), html);
+        survivesJupyterLabsSanitizer(html);
         String last = TableHtml.page(t, 51, 20);
-        assertEquals(10 + 1, count(last, "<tr>"));
+        assertEquals(10 + 2, count(last, "<tr>"));
         assertTrue(last.contains("rows 1,021–1,030"), last);
         assertTrue(last.contains("&lt;r1029&gt;"));
         // out of range pages clamp
         assertEquals(last, TableHtml.page(t, 99, 20));
+    }
+
+    /**
+     * Every inline style uses only what JupyterLab 4's sanitizer keeps in an untrusted output (its allowedStyles, read
+     * from jupyterlab 4.6's apputils): no position:sticky (it allows static|relative|absolute), no var(), lengths in
+     * px/em (not ch), colours as rgb/rgba/hex/names.
+     */
+    static void survivesJupyterLabsSanitizer(String html) {
+        java.util.Set<String> allowed = java.util.Set.of("max-width", "max-height", "overflow", "overflow-x", "overflow-y", "border",
+                "text-align", "white-space", "text-overflow", "background-color", "margin", "table-layout", "width", "visibility",
+                "font-size", "font-family");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("style=\"([^\"]*)\"").matcher(html);
+        int styles = 0;
+        while (m.find()) {
+            styles++;
+            for (String decl : m.group(1).split(";")) {
+                if (decl.isBlank()) continue;
+                String prop = decl.substring(0, decl.indexOf(':')).trim(), value = decl.substring(decl.indexOf(':') + 1).trim();
+                assertTrue(allowed.contains(prop), "a property Lab's sanitizer would drop or that is unchecked: " + decl);
+                assertFalse(value.contains("var(") || value.contains("sticky") || value.matches(".*\\dch\\b.*"), decl);
+            }
+        }
+        assertTrue(styles > 0);
     }
 
     static List<Chart> charts() {
