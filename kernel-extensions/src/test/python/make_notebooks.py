@@ -43,6 +43,10 @@ REGRESSION = notebook(
          "%fit rounds=400 early_stopping=30"),
         ("7 · evaluate", "Measure RMSE, MAE and R² on validation and test, look at the residuals and at the "
          "worst cases in the error gallery.", "%evaluate"),
+        ("7 · compare specs", "Would LightGBM do better on the same data? `%compare specs=` fits each spec on this "
+         "session's data, seed and split (in a run directory of its own) and ranks it with this session's model, "
+         "which stays as it is; the learning curves are overlaid. `%compare` alone ranks all runs of the run root, "
+         "`%compare registry=DIR` the registered versions.", "%compare specs=regression.lightgbm by=rmse curve=learning_curve"),
         ("8 · tune", "A small random search checks whether other depths and rates beat the defaults on "
          "validation; the history shows each trial.", "%tune strategy=random trials=4"),
         ("9 · backtest", "Replay the data in row order in windows to see whether the error drifts.",

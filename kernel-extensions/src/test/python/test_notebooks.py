@@ -95,6 +95,13 @@ class TemplateNotebooks(unittest.TestCase):
         metrics = step_json(nb, "evaluate")["metrics"]["test"]
         self.assertGreaterEqual(metrics["r2"], 0.85, metrics)
         self.assertLess(metrics["rmse"], 8.0, metrics)
+        # %compare specs=regression.lightgbm: both specs on the same split, ranked by test RMSE, curves overlaid
+        cmp = step_json(nb, "compare")
+        self.assertEqual({r["spec"] for r in cmp["runs"]}, {"regression.xgboost", "regression.lightgbm"}, cmp["runs"])
+        rmses = [r["metrics"]["rmse"] for r in cmp["runs"]]
+        self.assertEqual(rmses, sorted(rmses), "ranked, lower RMSE first")
+        self.assertTrue(all(v < 8.0 for v in rmses), rmses)
+        self.assertIn("overlay_learning_curve", [c["name"] for c in cmp.get("charts", [])])
 
     def test_classification(self):
         nb = self.load("classification")

@@ -16,24 +16,30 @@ import java.util.stream.Stream;
  * The curves of several runs drawn on one chart: for each compared run, the chart named {@code curve} in any of its
  * step reports ({@code reports/<step>.json}: {@code learning_curve} of fit, {@code roc}/{@code pr}/{@code calibration}
  * of evaluate, {@code tuning_history} of tune, …) contributes one series — the one named {@code validation} when the
- * chart has it, else {@code test}, else its first — labelled with the run and its spec. Runs without that chart are
- * named in a note, not silently dropped.
+ * chart has it, else {@code test}, else its first — labelled with the run and its spec. Runs without that chart, or
+ * whose chart measures another quantity (its y axis differs from the first run's), are named in a note, not silently
+ * dropped.
  */
 final class Overlay {
     private Overlay() {}
 
     static void add(StepReport rep, List<RunComparison.Run> runs, String curve) {
         List<Chart.Series> series = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
+        List<String> missing = new ArrayList<>(), otherAxis = new ArrayList<>();
         String title = curve, xLabel = "", yLabel = "";
         for (RunComparison.Run r : runs) {
             JsonNode chart = r.dir() == null ? null : find(r.dir().resolve("reports"), curve);
             if (chart == null) { missing.add(r.id()); continue; }
             JsonNode pick = pick(chart.path("series"));
             if (pick == null) { missing.add(r.id()); continue; }
+            String y = chart.path("yLabel").asText("");
+            if (!series.isEmpty() && !y.equals(yLabel)) {   // another quantity (l2 vs rmse, logloss vs auc): not on one axis
+                otherAxis.add(r.id() + " (" + y + ")");
+                continue;
+            }
             title = chart.path("title").asText(curve);
             xLabel = chart.path("xLabel").asText("");
-            yLabel = chart.path("yLabel").asText("");
+            yLabel = y;
             String label = r.id() + (r.spec().isEmpty() ? "" : " " + r.spec())
                     + (pick.path("name").asText().isEmpty() ? "" : " (" + pick.path("name").asText() + ")");
             series.add(new Chart.Series(label, doubles(pick.path("x")), doubles(pick.path("y")),
@@ -45,6 +51,7 @@ final class Overlay {
         }
         rep.chart(Chart.line("overlay_" + curve, title + " — " + series.size() + " runs overlaid", xLabel, yLabel, series));
         if (!missing.isEmpty()) rep.note("no '" + curve + "' chart in: " + String.join(", ", missing));
+        if (!otherAxis.isEmpty()) rep.note("not overlaid, their '" + curve + "' measures another quantity than " + yLabel + ": " + String.join(", ", otherAxis));
     }
 
     /** The chart named {@code curve} in the run's step reports (evaluate first, then the others by name), or null. */

@@ -43,7 +43,8 @@ public final class LightGbmModel implements TabularModel {
 
     @Override public String fitMetric() {
         if (task == Dataset.Task.RANKING) return "ndcg@" + evalAt();
-        return task == Dataset.Task.REGRESSION ? "l2" : numClasses == 2 ? "binary_logloss" : "multi_logloss";
+        // rmse (not LightGBM's default l2), as XGBoost reports it: the learning curves of both compare on one axis
+        return task == Dataset.Task.REGRESSION ? "rmse" : numClasses == 2 ? "binary_logloss" : "multi_logloss";
     }
 
     int evalAt() { return Integer.parseInt(String.valueOf(params.getOrDefault("eval_at", 3))); }
