@@ -147,16 +147,22 @@ final class OcrSteps {
         }
         t.addColumns(id, cer, nl, pred);
         r.table(t);
-        // error gallery: the worst images with the differing characters marked
-        order.sort((x, y) -> Double.compare(sc.wr().charUtterances().get(y).rate(), sc.wr().charUtterances().get(x).rate()));
-        List<GalleryItem> g = new ArrayList<>();
+        // error gallery: the worst lines (crop, truth, prediction with the differing characters marked), then the
+        // worst page with the boxes read drawn over it
+        List<OcrLineGallery.LineError> lines = new ArrayList<>();
+        for (int i = 0; i < sc.ids().size(); i++)
+            lines.addAll(OcrLineGallery.lines(sc.ids().get(i), s.dataset.byId(sc.ids().get(i)).text(), sc.results().get(i), cs));
         Path dir = ctx.run().runDir().resolve("gallery");
-        for (int i : order.subList(0, Math.min(a.getInt("worst", 5), order.size()))) {
+        List<GalleryItem> g = new ArrayList<>(OcrLineGallery.worst(lines, a.getInt("worst", 5), img -> s.image(s.dataset.byId(img)), dir));
+        long badLines = lines.stream().filter(l -> l.alignment().errors() > 0).count();
+        r.body().put("lines", lines.size()).put("lines_with_errors", badLines);
+        order.sort((x, y) -> Double.compare(sc.wr().charUtterances().get(y).rate(), sc.wr().charUtterances().get(x).rate()));
+        if (!order.isEmpty() && sc.wr().charUtterances().get(order.get(0)).errors() > 0) {
+            int i = order.get(0);
             WordErrorRate.Alignment al = sc.wr().charUtterances().get(i);
-            if (al.errors() == 0) continue;
-            String[] mk = OcrScoring.marked(al);
             String media = overlay(s, sc.ids().get(i), sc.results().get(i), dir);
-            g.add(new GalleryItem(sc.ids().get(i), mk[0], mk[1], al.rate(), Map.of("errors", String.valueOf(al.errors())),
+            g.add(new GalleryItem(sc.ids().get(i) + " · worst page, boxes read", "CER " + String.format(Locale.ROOT, "%.4f", al.rate()),
+                    sc.results().get(i).lines().size() + " boxes", al.rate(), Map.of("errors", String.valueOf(al.errors())),
                     media, media == null ? null : "image/png"));
         }
         r.gallery(g);

@@ -39,6 +39,16 @@ class OcrLifecycleTest {
             JsonNode m = ev.body().get("metrics");
             for (String k : new String[]{"cer", "wer", "exact_match"}) assertTrue(m.has(k), k);
             assertTrue(m.get("cer").asDouble() < 0.1, ev.title());
+            // the error gallery shows the worst lines: a crop of the line (not the page), the truth, the marked prediction
+            if (m.get("cer").asDouble() > 0) {
+                var first = ev.gallery().get(0);
+                assertTrue(first.id().contains("line"), first.id());
+                assertTrue(first.truth().contains("[") || first.prediction().contains("["), "differing characters marked: " + first);
+                java.awt.image.BufferedImage crop = javax.imageio.ImageIO.read(Path.of(first.mediaPath()).toFile());
+                java.awt.image.BufferedImage page = javax.imageio.ImageIO.read(Assets.data("ocr/tesseractjs").resolve(first.id().replaceAll(" · .*", "")).toFile());
+                assertTrue(crop.getHeight() < page.getHeight() / 3, "a line crop: " + crop.getHeight() + " of " + page.getHeight() + " px");
+                assertTrue(ev.body().get("lines_with_errors").asInt() >= 1);
+            }
             StepReport tune = s.tune("trials=3");
             assertEquals(3, tune.body().get("trials").asInt());
             assertTrue(tune.body().get("best_cer").asDouble() <= tune.body().get("current_cer").asDouble() + 1e-12 || !tune.body().get("applied").asBoolean());

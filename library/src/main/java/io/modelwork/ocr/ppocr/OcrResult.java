@@ -15,32 +15,41 @@ public record OcrResult(List<Line> lines) {
      */
     public String text() {
         StringBuilder sb = new StringBuilder();
+        for (List<Line> row : rows()) {
+            if (sb.length() > 0) sb.append('\n');
+            sb.append(rowText(row));
+        }
+        return sb.toString();
+    }
+
+    /** The boxes grouped into rows as {@link #text()} joins them, each row left to right. */
+    public List<List<Line>> rows() {
+        List<List<Line>> rows = new ArrayList<>();
         List<Line> row = new ArrayList<>();
         double lo = 0, hi = 0;
         for (Line l : lines) {
             double[] b = l.box();
             double top = Math.min(b[1], b[3]), bottom = Math.max(b[5], b[7]), centre = (top + bottom) / 2;
-            if (!row.isEmpty() && centre >= lo && centre <= hi) {
-                row.add(l);
-            } else {
-                flush(sb, row);
-                row.clear();
-                row.add(l);
+            if (row.isEmpty() || centre < lo || centre > hi) {
+                if (!row.isEmpty()) rows.add(row);
+                row = new ArrayList<>();
             }
+            row.add(l);
             lo = top;
             hi = bottom;
         }
-        flush(sb, row);
-        return sb.toString();
+        if (!row.isEmpty()) rows.add(row);
+        for (List<Line> r : rows) r.sort((a, b) -> Double.compare(a.box()[0], b.box()[0]));
+        return rows;
     }
 
-    private static void flush(StringBuilder sb, List<Line> row) {
-        if (row.isEmpty()) return;
-        row.sort((a, b) -> Double.compare(a.box()[0], b.box()[0]));
-        if (sb.length() > 0) sb.append('\n');
+    /** One row's text: its boxes' texts, stripped, joined by a space. */
+    public static String rowText(List<Line> row) {
+        StringBuilder sb = new StringBuilder();
         for (int i = 0; i < row.size(); i++) {
             if (i > 0) sb.append(' ');
             sb.append(row.get(i).text().strip());
         }
+        return sb.toString();
     }
 }
