@@ -41,7 +41,8 @@ public final class OcrCategory implements Category<OcrState> {
     static final Options PREPARE = Options.of(
             Option.bool("rotate", true, "angle classifier: turn text crops read upside down (180°)"),
             Option.integer("limit_side", 960, 32, 8192, "longest side of the detection input (PaddleOCR limit_side_len)"),
-            Option.bool("denoise", false, "3×3 median filter before detection"));
+            Option.bool("denoise", false, "3×3 median filter before detection"),
+            Option.bool("deskew", false, "turn pages read 90°/180°/270° upright and straighten skew of 0.3–15° (detector box angles + angle-classifier vote per page)"));
     static final Options SPLIT = Options.of(
             Option.numbers("ratios", "0,0,1", 0.0, 1.0, "train,validation,test shares of documents (0,0,1 = all test: a pretrained pipeline)"));
     static final Options BUILD = Options.of(

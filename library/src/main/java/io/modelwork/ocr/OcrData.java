@@ -89,13 +89,17 @@ final class OcrData {
 
     static StepReport prepare(OcrState s, Args a, StepContext ctx) {
         s.denoise = a.getBool("denoise", false);
+        s.deskew = a.getBool("deskew", false);
+        s.orientations.clear();
         s.config = s.config.withDet(a.getInt("limit_side", 960), s.config.thresh(), s.config.boxThresh(), s.config.unclipRatio())
                 .withCls(a.getBool("rotate", true));
         s.detCache.clear();
         s.recCache.clear();
         StepReport r = new StepReport("prepare_data", "Detection side limit " + s.config.limitSide() + ", angle classifier "
-                + (s.config.useCls() ? "on" : "off") + (s.denoise ? ", 3×3 median denoise" : ""));
-        r.body().put("limit_side", s.config.limitSide()).put("rotate", s.config.useCls()).put("denoise", s.denoise);
+                + (s.config.useCls() ? "on" : "off") + (s.denoise ? ", 3×3 median denoise" : "") + (s.deskew ? ", page deskew" : ""));
+        r.body().put("limit_side", s.config.limitSide()).put("rotate", s.config.useCls()).put("denoise", s.denoise).put("deskew", s.deskew);
+        if (s.deskew) r.note("deskew: each page's turn (90°/180°/270°) and skew are decided at its first read with the built pipeline "
+                + "(most boxes tall → 90°; the boxes' median top-edge angle → skew; the angle classifier's vote → 180°); fit lists the pages turned");
         r.note("rotation: each text crop is turned 180° when the angle classifier says so above cls_thresh; tall crops (h/w ≥ 1.5) are turned 90°");
         return r;
     }

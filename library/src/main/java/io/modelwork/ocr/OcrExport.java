@@ -37,7 +37,7 @@ final class OcrExport {
             files.put("dict", "dict.txt");
             pj.put("origin", s.det == null && s.rec == null ? "PP-OCRv4 (" + PpOcr.PACKAGE + "@" + PpOcr.VERSION + ", Apache-2.0, PaddleOCR)" : "user models");
             pj.set("config", s.config.toJson());
-            pj.putObject("preprocessing").put("denoise", s.denoise).put("color", "BGR as cv2.imread; alpha over white");
+            pj.putObject("preprocessing").put("denoise", s.denoise).put("deskew", s.deskew).put("color", "BGR as cv2.imread; alpha over white");
             if (s.thresholds != null) pj.put("word_confidence_threshold", s.thresholds.path("word_confidence_threshold").asDouble());
             b.json("pipeline.json", pj);
             if (s.thresholds != null) b.json("thresholds.json", s.thresholds);

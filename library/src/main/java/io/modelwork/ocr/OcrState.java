@@ -26,7 +26,9 @@ final class OcrState implements CategoryState, Exportable {
     OcrDataset dataset;
     ObjectNode profile = Json.object();
     Map<String, String> excluded = new LinkedHashMap<>();
-    boolean denoise;
+    boolean denoise, deskew;
+    /** prepare_data deskew=true: each page's orientation, decided at its first read with the built pipeline. */
+    final Map<String, io.modelwork.ocr.ppocr.PageOrientation> orientations = new java.util.LinkedHashMap<>();
     List<String> train = new ArrayList<>(), validation = new ArrayList<>(), test = new ArrayList<>();
     String spec;
     String det, cls, rec, dict;
@@ -60,7 +62,11 @@ final class OcrState implements CategoryState, Exportable {
 
     BgrImage image(OcrDataset.Item it) {
         BgrImage img = BgrImage.read(it.image());
-        return denoise ? OcrData.median3(img) : img;
+        if (denoise) img = OcrData.median3(img);
+        if (!deskew) return img;
+        BgrImage page = img;
+        var o = orientations.computeIfAbsent(it.id(), id -> io.modelwork.ocr.ppocr.PageOrientation.of(pipeline(), page));
+        return o.changes() ? o.apply(img) : img;
     }
 
     /** The pipeline's reading of one image, with cached detection maps and recognitions (settings part of the keys). */
@@ -114,6 +120,7 @@ final class OcrState implements CategoryState, Exportable {
         ObjectNode ex = o.putObject("excluded");
         excluded.forEach(ex::put);
         o.put("denoise", denoise);
+        o.put("deskew", deskew);
         train.forEach(o.putArray("train")::add);
         validation.forEach(o.putArray("validation")::add);
         test.forEach(o.putArray("test")::add);
@@ -130,6 +137,7 @@ final class OcrState implements CategoryState, Exportable {
         if (o.path("profile").isObject()) profile = (ObjectNode) o.get("profile");
         o.path("excluded").fields().forEachRemaining(e -> excluded.put(e.getKey(), e.getValue().asText()));
         denoise = o.path("denoise").asBoolean(false);
+        deskew = o.path("deskew").asBoolean(false);
         o.path("train").forEach(x -> train.add(x.asText()));
         o.path("validation").forEach(x -> validation.add(x.asText()));
         o.path("test").forEach(x -> test.add(x.asText()));

@@ -77,6 +77,15 @@ final class OcrSteps {
                 .put("pages_per_second", sec > 0 ? ids.size() / sec : 0).put("lines_per_second", sec > 0 ? lines / sec : 0);
         r.note("no network training is possible here: fit runs the pretrained PP-OCRv4 pipeline, caches the detection maps and "
                 + "recognitions so tune and calibrate need not detect again, and reports throughput");
+        if (s.deskew) {
+            ArrayNode turned = r.body().putArray("pages_turned");
+            s.orientations.forEach((id, o) -> {
+                if (!o.changes()) return;
+                turned.addObject().put("image", id).put("degrees", 90 * o.quarterTurns()).put("skew", o.skewDegrees()).put("share_180", o.share180());
+                r.note(String.format(Locale.ROOT, "deskew: %s turned %d° counter-clockwise%s", id, 90 * o.quarterTurns(),
+                        o.skewDegrees() == 0 ? "" : String.format(Locale.ROOT, ", skew %.1f° straightened", o.skewDegrees())));
+            });
+        }
         return r;
     }
 

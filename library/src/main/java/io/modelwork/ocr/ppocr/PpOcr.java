@@ -156,6 +156,18 @@ public final class PpOcr implements AutoCloseable {
     public List<BgrImage> classify(List<BgrImage> crops) {
         if (cls == null || !config.useCls() || crops.isEmpty()) return crops;
         List<BgrImage> out = new ArrayList<>(crops);
+        double[] p = upsideDown(crops);
+        for (int i = 0; i < crops.size(); i++) if (p[i] > config.clsThresh()) out.set(i, crops.get(i).rotate180());
+        return out;
+    }
+
+    /**
+     * The angle classifier's score of '180' for each crop where '180' is its best class (0 where '0' wins or there is
+     * no classifier): what {@link #classify} and the page orientation of prepare_data decide on.
+     */
+    public double[] upsideDown(List<BgrImage> crops) {
+        double[] out = new double[crops.size()];
+        if (cls == null || crops.isEmpty()) return out;
         int h = config.recHeight(), w = config.clsWidth();
         for (int start = 0; start < crops.size(); start += config.batch()) {
             int n = Math.min(config.batch(), crops.size() - start);
@@ -166,7 +178,7 @@ public final class PpOcr implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 int best = 0;
                 for (int c = 1; c < k; c++) if (p.data()[i * k + c] > p.data()[i * k + best]) best = c;
-                if (best == 1 && p.data()[i * k + 1] > config.clsThresh()) out.set(start + i, crops.get(start + i).rotate180());
+                if (best == 1) out[start + i] = p.data()[i * k + 1];
             }
         }
         return out;
