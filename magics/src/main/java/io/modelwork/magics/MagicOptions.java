@@ -72,7 +72,8 @@ public final class MagicOptions {
      */
     public static Completion complete(String magic, String args) {
         Step step = Magics.stepOf(magic);
-        if (step == null) return null;
+        boolean compare = "compare".equals(magic);
+        if (step == null && !compare) return null;
         int tokenStart = Math.max(args.lastIndexOf(' '), args.lastIndexOf('\t')) + 1;
         String token = args.substring(tokenStart);
         Set<String> given = new LinkedHashSet<>();
@@ -87,8 +88,14 @@ public final class MagicOptions {
             String key = token.substring(0, eq), typed = token.substring(eq + 1);
             List<String> values = new ArrayList<>();
             if (key.equals("spec")) values.addAll(specNames.get());
-            else {
-                Option o = options(step, null).get(key);
+            else if (compare && key.equals("specs")) {   // a comma list: complete its last item
+                int comma = typed.lastIndexOf(',');
+                String done = typed.substring(0, comma + 1), last = typed.substring(comma + 1);
+                List<String> out = new ArrayList<>();
+                for (String v : specNames.get()) if (v.startsWith(last) && !List.of(done.split(",")).contains(v)) out.add(v);
+                return new Completion(tokenStart + eq + 1 + done.length(), out);
+            } else {
+                Option o = (compare ? Magics.COMPARE : options(step, null)).get(key);
                 if (o != null && o.type() == Option.Type.CHOICE) values.addAll(o.choices());
                 else if (o != null && o.type() == Option.Type.BOOL) values.addAll(List.of("true", "false"));
             }
@@ -97,12 +104,14 @@ public final class MagicOptions {
             return new Completion(tokenStart + eq + 1, out);
         }
         List<String> out = new ArrayList<>();
-        for (String k : options(step, spec).names()) if (k.startsWith(token) && !given.contains(k)) out.add(k + "=");
+        for (String k : (compare ? Magics.COMPARE : options(step, spec)).names()) if (k.startsWith(token) && !given.contains(k)) out.add(k + "=");
         return new Completion(tokenStart, out);
     }
 
-    /** Shift-Tab on a step magic: its help and keys with defaults and help; null when not a step magic. */
+    /** Shift-Tab on a step magic (or %compare): its help and keys with defaults and help; null when not one. */
     public static String inspect(String magic) {
+        if ("compare".equals(magic))
+            return Magics.COMPARE.helpText("%compare — leaderboard of runs, of specs fitted on this session's split, or of registered versions\nkeys:");
         Step step = Magics.stepOf(magic);
         return step == null ? null : helpText(step);
     }

@@ -181,7 +181,16 @@ public final class Magics implements MagicSet {
     }
 
     /** The keys of {@code %compare}. */
-    static final java.util.List<String> COMPARE_KEYS = java.util.List.of("root", "by", "set", "limit", "curve", "specs", "registry", "name");
+    static final io.modelwork.core.Options COMPARE = io.modelwork.core.Options.of(
+            io.modelwork.core.Option.path("root", "run root whose runs are ranked (default: the session's, else runs/)"),
+            io.modelwork.core.Option.text("by", null, "metric to rank by (default: the first metric of the newest run)"),
+            io.modelwork.core.Option.choice("set", "test", java.util.List.of("test", "validation", "train"), "which evaluated set's metrics"),
+            io.modelwork.core.Option.integer("limit", 20, 1, 100_000, "rows of the leaderboard"),
+            io.modelwork.core.Option.text("curve", null, "a chart every run has, drawn overlaid: learning_curve, roc, pr, calibration, tuning_history, …"),
+            io.modelwork.core.Option.list("specs", null, "fit these specs on this session's data, seed and split and rank them with its model"),
+            io.modelwork.core.Option.path("registry", "rank the versions registered in this registry folder instead"),
+            io.modelwork.core.Option.text("name", null, "with registry=: only this model's versions"));
+    static final java.util.List<String> COMPARE_KEYS = java.util.List.copyOf(COMPARE.names());
 
     /**
      * {@code %compare [root=DIR] [by=METRIC] [set=test] [limit=20] [curve=roc]}: the leaderboard of the runs under the
@@ -265,6 +274,7 @@ public final class Magics implements MagicSet {
             try { step = Step.of(bare); } catch (ModelworkException ignored) { /* not a step */ }
         }
         if (step != null) return MagicOptions.helpText(step);
+        if (bare.equals("compare")) return MagicOptions.inspect("compare");
         for (Map.Entry<String, String> e : all.entrySet())
             if (e.getKey().replaceFirst("^%+", "").equals(bare)) return e.getKey() + "  " + e.getValue() + "\n";
         String close = io.modelwork.core.Options.closest(bare, all.keySet().stream().map(k -> k.replaceFirst("^%+", "")).toList());

@@ -122,6 +122,13 @@ class MagicsTest {
 
     @Test
     void completesKeysSpecsAndChoices() {
+        MagicOptions.Completion cmp = MagicOptions.complete("compare", "by=rmse spe");
+        assertEquals(java.util.List.of("specs="), cmp.candidates());
+        cmp = MagicOptions.complete("compare", "specs=regression.xgboost,regression.l");
+        assertEquals("specs=regression.xgboost,".length(), cmp.start(), "the last item of the comma list is completed");
+        assertTrue(cmp.candidates().contains("regression.lightgbm"), cmp.candidates().toString());
+        assertTrue(MagicOptions.complete("compare", "set=va").candidates().contains("validation"));
+        assertTrue(MagicOptions.inspect("compare").contains("registry") && Magics.help("compare", new Magics().help()).contains("curve"));
         MagicOptions.Completion c = MagicOptions.complete("fit", "ro");
         assertEquals(0, c.start());
         assertTrue(c.candidates().contains("rounds="), c.candidates().toString());
