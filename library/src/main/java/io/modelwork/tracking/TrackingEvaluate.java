@@ -111,7 +111,7 @@ final class TrackingEvaluate {
             r.body().put("video", mp4.toString());
             s.videoFile = mp4;
             r.gallery(List.of(new GalleryItem("annotated video", gtw.size() + " ground-truth boxes", tt.size() + " track boxes", 0,
-                    Map.of("what", "test segment with track boxes, ids and trails (MPEG-4 in MP4)"), mp4.toString(), "video/mp4")));
+                    Map.of("what", "test segment with track boxes, ids and trails (" + TrackingRender.codec() + " in MP4)"), mp4.toString(), "video/mp4")));
         }
         if (s.stopReason != null) r.note("the video stopped early (" + s.stopReason + "): metrics cover the frames decoded");
         return r;

@@ -26,11 +26,19 @@ import java.util.Map;
 
 /**
  * The annotated video of evaluate: the frames of a segment with each track's box, id and trail (its last
- * {@value #TRAIL} foot points), encoded by FFmpeg (MPEG-4 Part 2 in MP4) and published atomically (written to a
+ * {@value #TRAIL} foot points), encoded by FFmpeg (H.264 through openh264 in MP4, so that a browser plays it inline; MPEG-4 Part 2 when
+ * the build lacks openh264) and published atomically (written to a
  * temporary file, then moved).
  */
 final class TrackingRender {
     static final int TRAIL = 20;
+    /** Bits per second of the H.264 stream: 80 PETS frames at 10 fps stay well under the 2 MB inline limit. */
+    static final int BITRATE = 800_000;
+    /** True when FFmpeg has the openh264 encoder (browsers cannot play MPEG-4 Part 2, the fallback). */
+    static final boolean H264 = avcodec.avcodec_find_encoder_by_name("libopenh264") != null;
+
+    /** The codec the annotated video is written with. */
+    static String codec() { return H264 ? "H.264 (openh264)" : "MPEG-4 Part 2"; }
 
     private TrackingRender() { }
 
@@ -54,10 +62,17 @@ final class TrackingRender {
                         if (rec == null) {
                             rec = new FFmpegFrameRecorder(tmp.toFile(), f.width(), f.height(), 0);
                             rec.setFormat("mp4");
-                            rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
                             rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
                             rec.setFrameRate(fps > 0 ? fps : 25);
-                            rec.setVideoQuality(4);
+                            if (H264) {
+                                // H.264 (Cisco's openh264 in JavaCV's FFmpeg): what browsers play inline in <video>
+                                rec.setVideoCodecName("libopenh264");
+                                rec.setVideoBitrate(BITRATE);
+                                rec.setGopSize((int) Math.round(fps > 0 ? fps : 25) * 2);
+                            } else {
+                                rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+                                rec.setVideoQuality(4);
+                            }
                             rec.start();
                         }
                         BufferedImage img = f.toImage();

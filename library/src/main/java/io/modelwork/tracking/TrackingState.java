@@ -49,7 +49,7 @@ public final class TrackingState implements CategoryState, Exportable {
     List<List<Detection>> dets;
     String stopReason;
     Path exportDir;
-    Path videoFile; // evaluate's annotated video (not checkpointed: evaluate writes it again)
+    Path videoFile; // evaluate's annotated video (its path is checkpointed; the file stays in the run that wrote it)
     int threads = 1;
     VideoSource open; // a decoder held by a step (closed by close())
 
@@ -89,6 +89,7 @@ public final class TrackingState implements CategoryState, Exportable {
         }
         if (stopReason != null) s.put("stop_reason", stopReason);
         if (exportDir != null) s.put("export_dir", exportDir.toString());
+        if (videoFile != null) s.put("annotated_video", videoFile.toString());
         out.json("tracking.json", s);
         if (dets != null) {
             ArrayNode a = Json.MAPPER.createArrayNode();
@@ -124,6 +125,8 @@ public final class TrackingState implements CategoryState, Exportable {
         }
         stopReason = s.path("stop_reason").asText(null);
         if (s.has("export_dir")) exportDir = Path.of(s.get("export_dir").asText());
+        if (s.has("annotated_video") && java.nio.file.Files.isRegularFile(Path.of(s.get("annotated_video").asText())))
+            videoFile = Path.of(s.get("annotated_video").asText());
         if (in.has("detections.json")) {
             dets = new ArrayList<>();
             for (JsonNode f : in.json("detections.json")) {
