@@ -2,8 +2,6 @@ package io.modelwork.tracking;
 
 import io.modelwork.core.ModelworkException;
 import io.modelwork.tracking.track.TrackBox;
-import io.modelwork.tracking.video.VideoFrame;
-import io.modelwork.tracking.video.VideoSource;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -44,48 +42,41 @@ final class TrackingRender {
 
     static Color colour(int id) { return Color.getHSBColor((id * 0.618034f) % 1f, 0.9f, 1f); }
 
-    /** Writes frames {@code [range[0], range[1])} with the tracks (frames numbered from 1 within the range) to {@code mp4}. */
-    static Path video(String source, double fps, int[] range, List<TrackBox> tracks, Path mp4) {
+    /** Writes the prepared frames of segment {@code g} with its tracks (frames numbered from 1 within the segment) to {@code mp4}. */
+    static Path video(TrackingVideo v, TrackingState.Segment g, List<TrackBox> tracks, Path mp4) {
         Map<Integer, List<TrackBox>> byFrame = new HashMap<>();
         for (TrackBox t : tracks) byFrame.computeIfAbsent(t.frame(), k -> new ArrayList<>()).add(t);
         Map<Integer, ArrayDeque<int[]>> trails = new HashMap<>();
+        double fps = v.fps();
         Path tmp = null;
+        FFmpegFrameRecorder[] rec = {null};
         try {
             Files.createDirectories(mp4.toAbsolutePath().getParent());
             tmp = Files.createTempFile(mp4.toAbsolutePath().getParent(), ".video", ".mp4");
-            try (VideoSource v = VideoSource.open(source, fps)) {
-                FFmpegFrameRecorder rec = null;
-                try {
-                    VideoFrame f;
-                    while ((f = v.next()) != null && f.index() < range[1]) {
-                        if (f.index() < range[0]) continue;
-                        if (rec == null) {
-                            rec = new FFmpegFrameRecorder(tmp.toFile(), f.width(), f.height(), 0);
-                            rec.setFormat("mp4");
-                            rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-                            rec.setFrameRate(fps > 0 ? fps : 25);
-                            if (H264) {
-                                // H.264 (Cisco's openh264 in JavaCV's FFmpeg): what browsers play inline in <video>
-                                rec.setVideoCodecName("libopenh264");
-                                rec.setVideoBitrate(BITRATE);
-                                rec.setGopSize((int) Math.round(fps > 0 ? fps : 25) * 2);
-                            } else {
-                                rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
-                                rec.setVideoQuality(4);
-                            }
-                            rec.start();
-                        }
+            Path file = tmp;
+            try {
+                v.frames(g.from(), g.to(), (f, i) -> {
+                    try {
+                        if (rec[0] == null) rec[0] = recorder(file, f.width(), f.height(), fps);
                         BufferedImage img = f.toImage();
-                        draw(img, byFrame.getOrDefault(f.index() - range[0] + 1, List.of()), trails);
+                        if (v.roi != null) {
+                            Graphics2D gr = img.createGraphics();
+                            gr.setColor(Color.WHITE);
+                            gr.drawRect(v.roi[0], v.roi[1], v.roi[2] - 1, v.roi[3] - 1);
+                            gr.dispose();
+                        }
+                        draw(img, byFrame.getOrDefault(i - g.from() + 1, List.of()), trails);
                         Frame fr = new Frame(f.width(), f.height(), Frame.DEPTH_UBYTE, 3);
                         ByteBuffer buf = (ByteBuffer) fr.image[0];
                         byte[] px = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
                         for (int y = 0; y < f.height(); y++) buf.put(y * fr.imageStride, px, y * f.width() * 3, f.width() * 3);
-                        rec.record(fr, avutil.AV_PIX_FMT_BGR24);
+                        rec[0].record(fr, avutil.AV_PIX_FMT_BGR24);
+                    } catch (FFmpegFrameRecorder.Exception e) {
+                        throw new IllegalStateException(e.getMessage(), e);
                     }
-                } finally {
-                    if (rec != null) { rec.stop(); rec.release(); }
-                }
+                });
+            } finally {
+                if (rec[0] != null) { rec[0].stop(); rec[0].release(); }
             }
             Files.move(tmp, mp4, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return mp4;
@@ -94,6 +85,24 @@ final class TrackingRender {
             throw new ModelworkException("Cannot write the annotated video: " + e.getMessage(), mp4.toString(),
                     "check free disk space; evaluate video=false skips it", e);
         }
+    }
+
+    private static FFmpegFrameRecorder recorder(Path file, int w, int h, double fps) throws FFmpegFrameRecorder.Exception {
+        FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), w, h, 0);
+        rec.setFormat("mp4");
+        rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+        rec.setFrameRate(fps > 0 ? fps : 25);
+        if (H264) {
+            // H.264 (Cisco's openh264 in JavaCV's FFmpeg): what browsers play inline in <video>
+            rec.setVideoCodecName("libopenh264");
+            rec.setVideoBitrate(BITRATE);
+            rec.setGopSize((int) Math.round(fps > 0 ? fps : 25) * 2);
+        } else {
+            rec.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+            rec.setVideoQuality(4);
+        }
+        rec.start();
+        return rec;
     }
 
     /** Boxes with ids and trails (trails updated in place). */
