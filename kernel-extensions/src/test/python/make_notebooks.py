@@ -472,7 +472,10 @@ def tracking_notebook():
              "the video, boxes outside the image and duplicate ids in a frame.",
              'session().attachDataset(Args.of("path", Assets.data("tracking/vtest.avi").toString(),\n'
              '    "camera_id", "PETS2009-S2L1-View001"))'),
-            ("3 · prepare_data", "The first 240 frames (24 s of video) at the source's rate and size.",
+            ("3 · prepare_data", "The first 240 frames (24 s of video) at the source's rate and size. `fps=5` would keep "
+             "every other frame (the lost buffer scales with it), `roi=x,y,w,h` shows the detector one region (only "
+             "ground truth centred in it is scored) and `resize=W` scales the frame before the detector; boxes are "
+             "mapped back to the video's pixels.",
              "%prepare max_frames=240"),
             ("4 · split", "Time segments of the one video, never mixing frames across sets: frames 1–80 train, "
              "81–160 validation (tune, calibrate), 161–240 test.", "%split segments=3"),
