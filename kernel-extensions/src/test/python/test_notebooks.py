@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "../../../.."))
 RUN = os.path.join(ROOT, "kernel-extensions/src/main/scripts/run.sh")
 KERNEL = os.environ.get("MODELWORK_KERNEL_NAME")
-ALL_NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr", "anomaly", "ocr", "speaker"]
+ALL_NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr", "anomaly", "ocr", "speaker", "tracking"]
 # MODELWORK_NOTEBOOKS_ONLY=ocr,speaker runs just those (the others' tests skip); the suite runs them all
 ONLY = [n for n in os.environ.get("MODELWORK_NOTEBOOKS_ONLY", "").split(",") if n]
 NOTEBOOKS = [n for n in ALL_NOTEBOOKS if not ONLY or n in ONLY]
@@ -156,6 +156,21 @@ class TemplateNotebooks(unittest.TestCase):
         report = step_json(nb, "evaluate")
         self.assertLess(report["der"], 0.25, "pyannote's sample, threshold fitted on the synthetic mix: %s" % report)
         self.assertLess(report["jer"], 0.35, report)
+
+    def test_tracking(self):
+        nb = self.load("tracking")
+        self.check_common(nb, min_pngs=2)
+        metrics = step_json(nb, "evaluate")["metrics"]["test"]
+        # PETS2009 S2.L1 frames 161-240 (the test segment), YOLOX-Nano + ByteTrack at the reference's defaults;
+        # measured HOTA 0.620, MOTA 0.714, IDF1 0.848 (the greedy IoU tracker on the same detections: HOTA 0.595, IDF1 0.792)
+        self.assertGreater(metrics["hota"], 0.60, metrics)
+        self.assertGreater(metrics["mota"], 0.69, metrics)
+        self.assertGreater(metrics["idf1"], 0.82, metrics)
+        self.assertGreater(metrics["idf1"], step_json(nb, "evaluate")["greedy_iou_baseline_test"]["idf1"], "ByteTrack beats greedy IoU")
+        # the annotated test segment plays inline (an H.264 MP4 as a data URI in a <video> element)
+        html = "".join(o["data"]["text/html"] for _, o in outputs(nb) if "text/html" in o.get("data", {}))
+        self.assertIn("<video", html)
+        self.assertIn("data:video/mp4;base64,", html)
 
 
 if __name__ == "__main__":

@@ -26,17 +26,22 @@ import java.util.Set;
  */
 public final class TrackingCategory implements Category<TrackingState> {
     static final Options ATTACH = Options.of(
-            Option.path("path", "video file (any FFmpeg codec), MOTChallenge sequence / img1 folder, or rtsp:// / http:// URL"),
-            Option.path("gt", "MOTChallenge ground truth (default: gt.txt next to the video or gt/gt.txt)"),
+            Option.path("path", "video file (any FFmpeg codec), folder of videos or MOTChallenge sequences, comma list, sequence / img1 folder, or rtsp:// / http:// URL"),
+            Option.path("gt", "MOTChallenge ground truth, one per video in order (default: <name>.gt.txt beside the video, gt/gt.txt, or gt.txt beside a lone video)"),
             Option.number("fps", null, 0.0, 1000.0, "frame rate of a frame folder without seqinfo.ini (default 25)"),
             Option.text("camera_id", null, "camera identifier kept as metadata"),
             Option.text("task", null, "tracking"));
     static final Options PREPARE = Options.of(
             Option.integer("start", 0, 0, null, "first frame used (0-based)"),
-            Option.integer("max_frames", 0, 0, null, "frames used from start (0 = to the end; needed for a live stream)"));
+            Option.integer("max_frames", 0, 0, null, "frames used from start, after sampling (0 = to the end; needed for a live stream)"),
+            Option.number("fps", null, 0.0, 1000.0, "sampling rate: keep every round(source fps / fps)-th frame (default: every frame)"),
+            Option.numbers("roi", null, 0.0, 100000.0, "region of interest x,y,w,h in pixels: the detector sees only it; ground truth centred outside is not scored"),
+            Option.text("resize", null, "size the frame (or roi) is scaled to before the detector: W (height kept in proportion) or WxH"));
     static final Options SPLIT = Options.of(
-            Option.integer("segments", 3, 3, 1000, "equal time segments: the first segments-2 train, then validation, the last test"),
-            Option.numbers("fractions", null, 0.0, 1.0, "train,validation,test fractions of the frames instead (in time order)"));
+            Option.integer("segments", 3, 3, 1000, "one video: equal time segments, the first segments-2 train, then validation, the last test"),
+            Option.numbers("fractions", null, 0.0, 1.0, "train,validation,test fractions of the frames (one video, in time order) or of the videos (in name order)"),
+            Option.list("validation", null, "several videos: the names of the validation videos"),
+            Option.list("test", null, "several videos: the names of the test videos (the rest train)"));
     static final Options BUILD = Options.of(
             Option.text("spec", "tracking.bytetrack", "model spec"),
             Option.text("detector", "yolox_nano", "yolox_nano, nanodet_m or the path of an .onnx detector (YOLOv8/YOLO11 [1,84,N] layout)"),
@@ -78,9 +83,12 @@ public final class TrackingCategory implements Category<TrackingState> {
         String l = p.toLowerCase(Locale.ROOT);
         // above asr's RECOGNISED for media files: a video file is tracking unless task=asr says otherwise
         if (l.matches(".*\\.(avi|mp4|mkv|mov|webm|m4v|mpg|mpeg|ts|flv|wmv)$")) return RECOGNISED + 2;
+        if (l.contains(",") && java.util.Arrays.stream(l.split(",")).allMatch(x -> x.strip().matches(TrackingData.VIDEO_EXT))) return RECOGNISED + 2;
         try {
             Path d = Path.of(p);
             if (Files.isDirectory(d.resolve("img1")) || (Files.isRegularFile(d.resolve("seqinfo.ini")))) return RECOGNISED + 1;
+            if (Files.isDirectory(d) && TrackingData.sources(p).stream().anyMatch(x -> x.matches(TrackingData.VIDEO_EXT) || Files.isDirectory(Path.of(x, "img1"))))
+                return RECOGNISED + 1;
         } catch (RuntimeException e) {
             return 0;
         }

@@ -1,6 +1,9 @@
 package io.modelwork.tracking;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.Args;
+import io.modelwork.core.Json;
 import io.modelwork.core.AtomicFiles;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.report.StepReport;
@@ -9,132 +12,238 @@ import io.modelwork.spi.StepContext;
 import io.modelwork.tracking.detect.OnnxDetector;
 import io.modelwork.tracking.metrics.MotText;
 import io.modelwork.tracking.track.ByteTracker;
-import io.modelwork.tracking.video.VideoInfo;
 import io.modelwork.tracking.video.VideoSource;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** attach_dataset, prepare_data, split, build and fit of the tracking category. */
 final class TrackingData {
     private TrackingData() { }
 
-    /** The ground truth next to a video: {@code gt=}, {@code <dir>/gt.txt} or MOTChallenge {@code <seq>/gt/gt.txt}. */
-    static Path findGt(String source, Args a) {
-        if (a.has("gt")) return Path.of(a.getString("gt", null));
+    static final String VIDEO_EXT = "(?i).*\\.(avi|mp4|mkv|mov|webm|m4v|mpg|mpeg|ts|flv|wmv)$";
+
+    /**
+     * The videos of {@code path=}: a comma list, a folder of videos or of MOTChallenge sequences (each with
+     * {@code img1/}), or one video / sequence / stream. Folders are listed in name order.
+     */
+    static List<String> sources(String path) {
+        if (VideoSource.isStream(path)) return List.of(path);
+        if (path.contains(",")) {
+            List<String> out = new ArrayList<>();
+            for (String p : path.split(",")) if (!p.isBlank()) out.add(p.strip());
+            return out;
+        }
+        Path d = Path.of(path);
+        if (!Files.isDirectory(d) || Files.isDirectory(d.resolve("img1")) || Files.isRegularFile(d.resolve("seqinfo.ini"))) return List.of(path);
+        List<String> out = new ArrayList<>();
+        try (var st = Files.list(d)) {
+            for (Path f : st.sorted().toList())
+                if ((Files.isRegularFile(f) && f.getFileName().toString().matches(VIDEO_EXT)) || Files.isDirectory(f.resolve("img1")))
+                    out.add(f.toString());
+        } catch (java.io.IOException e) {
+            throw new ModelworkException("Cannot list the folder: " + e.getMessage(), path, "check its permissions");
+        }
+        return out.isEmpty() ? List.of(path) : out; // a plain frame folder
+    }
+
+    /**
+     * The ground truth of a video: {@code gt} if given, else {@code <stem>.gt.txt} beside it, MOTChallenge
+     * {@code <seq>/gt/gt.txt}, or (for a lone video) {@code gt.txt} in its folder.
+     */
+    static Path findGt(String source, String gt, boolean lone) {
+        if (gt != null) return Path.of(gt);
         if (VideoSource.isStream(source)) return null;
         Path p = Path.of(source);
+        if (Files.isRegularFile(p)) {
+            Path own = p.resolveSibling(p.getFileName().toString().replaceAll("\\.[A-Za-z0-9]+$", "") + ".gt.txt");
+            if (Files.isRegularFile(own)) return own;
+        }
         Path dir = Files.isDirectory(p) ? p : p.toAbsolutePath().getParent();
         if (dir == null) return null;
         if (dir.getFileName() != null && dir.getFileName().toString().equals("img1")) dir = dir.getParent();
-        for (Path c : List.of(dir.resolve("gt/gt.txt"), dir.resolve("gt.txt"))) if (Files.isRegularFile(c)) return c;
+        if (Files.isRegularFile(dir.resolve("gt/gt.txt"))) return dir.resolve("gt/gt.txt");
+        if ((lone || Files.isDirectory(p)) && Files.isRegularFile(dir.resolve("gt.txt"))) return dir.resolve("gt.txt");
         return null;
     }
 
     static StepReport attach(TrackingState s, Args a, StepContext ctx) {
-        String src = a.requireString("path", "path=<video file, MOT img1 folder or rtsp:// URL>");
-        VideoInfo info;
-        try (VideoSource v = VideoSource.open(src, a.getDouble("fps", 0))) {
-            info = v.info();
+        String src = a.requireString("path", "path=<video file, folder of videos, comma list, MOT img1 folder or rtsp:// URL>");
+        List<String> srcs = sources(src);
+        List<String> gts = a.has("gt") ? List.of(a.getString("gt", "").split(",")) : null;
+        if (gts != null && gts.size() != srcs.size())
+            throw new ModelworkException(gts.size() + " ground-truth files for " + srcs.size() + " videos", "attach_dataset gt",
+                    "give one gt per video in the same order, or none (found beside each video as <name>.gt.txt or gt/gt.txt)");
+        for (TrackingVideo v : s.videos) v.close();
+        s.videos = new ArrayList<>();
+        for (int k = 0; k < srcs.size(); k++)
+            s.videos.add(attachOne(srcs.get(k), gts == null ? null : gts.get(k).strip(), srcs.size() == 1, a));
+        Set<String> names = new HashSet<>();
+        for (TrackingVideo v : s.videos)
+            if (!names.add(v.name()))
+                throw new ModelworkException("Two videos are named '" + v.name() + "'", src, "give each video its own file name (the split names them)");
+        TrackingVideo v0 = s.first();
+        StepReport r = new StepReport("attach_dataset", s.videos.size() == 1 ? "Video " + v0.name() : s.videos.size() + " videos");
+        Table t = Table.create("Videos");
+        StringColumn nm = StringColumn.create("video"), codec = StringColumn.create("codec"), size = StringColumn.create("size"),
+                gtc = StringColumn.create("ground truth");
+        DoubleColumn fps = DoubleColumn.create("fps"), dur = DoubleColumn.create("duration_s");
+        IntColumn frames = IntColumn.create("frames"), boxes = IntColumn.create("gt_boxes"), idc = IntColumn.create("gt_ids");
+        ArrayNode arr = r.body().putArray("videos");
+        int totalBoxes = 0, totalIds = 0, outside = 0;
+        for (TrackingVideo v : s.videos) {
+            int ids = (int) v.gt.stream().mapToInt(MotText.Box::id).distinct().count();
+            int out = outside(v);
+            totalBoxes += v.gt.size(); totalIds += ids; outside += out;
+            nm.append(v.name()); codec.append(v.info.codec()); size.append(v.info.width() + "×" + v.info.height());
+            fps.append(v.info.fps()); dur.append(v.info.seconds()); frames.append(v.info.frames());
+            boxes.append(v.gt.size()); idc.append(ids); gtc.append(v.gtPath == null ? "none" : v.gtPath.toString());
+            ObjectNode o = arr.addObject();
+            o.put("name", v.name()).put("camera_id", v.cameraId).put("gt", v.gtPath == null ? null : v.gtPath.toString())
+                    .put("gt_boxes", v.gt.size()).put("gt_ids", ids).put("gt_boxes_outside_image", out);
+            o.set("video", Json.MAPPER.valueToTree(v.info));
+            if (out > 0) r.note(v.name() + ": " + out + " ground-truth boxes lie entirely outside the " + v.info.width() + "×" + v.info.height() + " image");
+            if (v.gtPath == null) r.note(v.name() + ": no ground truth found (gt=, <name>.gt.txt beside the video, gt/gt.txt, or gt.txt beside a lone video): "
+                    + "evaluate, tune and calibrate score only the videos that have one");
         }
-        s.source = src;
-        s.info = info;
-        s.cameraId = a.getString("camera_id", null);
-        s.gtPath = findGt(src, a);
-        StepReport r = new StepReport("attach_dataset", "Video " + Path.of(src).getFileName());
-        Map<String, Object> kv = new LinkedHashMap<>();
-        kv.put("source", src);
-        kv.put("kind", info.kind());
-        kv.put("codec", info.codec());
-        kv.put("fps", info.fps());
-        kv.put("frames", info.frames());
-        kv.put("size", info.width() + "×" + info.height());
-        kv.put("duration_s", info.seconds());
-        if (s.cameraId != null) kv.put("camera_id", s.cameraId);
-        r.body().set("video", io.modelwork.core.Json.MAPPER.valueToTree(info));
-        r.body().put("camera_id", s.cameraId);
-        if (s.gtPath != null) {
-            s.gt = MotText.read(s.gtPath, true);
-            int outside = 0, beyond = 0, maxFrame = 0;
-            Map<Long, Integer> seen = new HashMap<>();
-            java.util.Set<Integer> ids = new java.util.TreeSet<>();
-            for (MotText.Box b : s.gt) {
-                maxFrame = Math.max(maxFrame, b.frame());
-                ids.add(b.id());
-                if (info.frames() > 0 && b.frame() > info.frames()) beyond++;
-                if (b.left() + b.width() < 0 || b.top() + b.height() < 0 || b.left() > info.width() || b.top() > info.height()) outside++;
-                Integer prev = seen.put(((long) b.frame() << 32) | b.id(), b.line());
-                if (prev != null)
-                    throw new ModelworkException("Ground truth has id " + b.id() + " twice in frame " + b.frame() + " (lines " + prev + " and " + b.line() + ")",
-                            s.gtPath + ":" + b.line(), "give each object one box per frame");
+        t.addColumns(nm, codec, fps, frames, size, dur, boxes, idc, gtc);
+        r.table(t);
+        r.body().set("video", Json.MAPPER.valueToTree(v0.info));
+        r.body().put("camera_id", v0.cameraId).put("gt_boxes", totalBoxes).put("gt_ids", totalIds).put("gt_boxes_outside_image", outside);
+        if (v0.gtPath != null) r.body().put("gt", v0.gtPath.toString());
+        return r;
+    }
+
+    private static TrackingVideo attachOne(String src, String gt, boolean lone, Args a) {
+        TrackingVideo v = new TrackingVideo();
+        v.source = src;
+        if (VideoSource.isStream(src)) {
+            v.live = VideoSource.open(src, a.getDouble("fps", 0)); // held until fit reads it (close() closes it)
+            v.info = v.live.info();
+        } else {
+            try (VideoSource vs = VideoSource.open(src, a.getDouble("fps", 0))) {
+                v.info = vs.info();
             }
-            if (beyond > 0)
-                throw new ModelworkException(beyond + " ground-truth boxes lie beyond the video's " + info.frames() + " frames (last: frame " + maxFrame + ")",
-                        s.gtPath.toString(), "use the ground truth of this video (MOTChallenge frames count from 1)");
-            kv.put("ground_truth", s.gtPath + " (" + s.gt.size() + " boxes, " + ids.size() + " ids, frames ≤ " + maxFrame + ")");
-            r.body().put("gt", s.gtPath.toString()).put("gt_boxes", s.gt.size()).put("gt_ids", ids.size()).put("gt_boxes_outside_image", outside);
-            if (outside > 0) r.note(outside + " ground-truth boxes lie entirely outside the " + info.width() + "×" + info.height() + " image");
-        } else {
-            s.gt = List.of();
-            r.note("no ground truth found (gt=, gt.txt next to the video, or gt/gt.txt): evaluate, tune and calibrate need one");
         }
-        r.table(Tables.keyValues("Video", kv));
-        return r;
+        v.cameraId = a.getString("camera_id", null);
+        v.frames = v.info.frames() > 0 ? v.info.frames() : 0;
+        v.gtPath = findGt(src, gt, lone);
+        if (v.gtPath == null) return v;
+        v.gt = MotText.read(v.gtPath, true);
+        int beyond = 0, maxFrame = 0;
+        Map<Long, Integer> seen = new HashMap<>();
+        for (MotText.Box b : v.gt) {
+            maxFrame = Math.max(maxFrame, b.frame());
+            if (v.info.frames() > 0 && b.frame() > v.info.frames()) beyond++;
+            Integer prev = seen.put(((long) b.frame() << 32) | b.id(), b.line());
+            if (prev != null)
+                throw new ModelworkException("Ground truth has id " + b.id() + " twice in frame " + b.frame() + " (lines " + prev + " and " + b.line() + ")",
+                        v.gtPath + ":" + b.line(), "give each object one box per frame");
+        }
+        if (beyond > 0)
+            throw new ModelworkException(beyond + " ground-truth boxes lie beyond the video's " + v.info.frames() + " frames (last: frame " + maxFrame + ")",
+                    v.gtPath.toString(), "use the ground truth of this video (MOTChallenge frames count from 1)");
+        return v;
     }
 
+    private static int outside(TrackingVideo v) {
+        int n = 0;
+        for (MotText.Box b : v.gt)
+            if (b.left() + b.width() < 0 || b.top() + b.height() < 0 || b.left() > v.info.width() || b.top() > v.info.height()) n++;
+        return n;
+    }
+
+    /**
+     * The frames each video contributes: {@code start}, {@code max_frames} (prepared frames, after sampling),
+     * {@code fps} (keep every round(source / fps)-th frame), {@code roi} (x,y,w,h: the detector sees only this
+     * region, the ground truth is the boxes centred in it) and {@code resize} (the size the region is scaled to
+     * before the detector, {@code W} or {@code WxH}).
+     */
     static StepReport prepare(TrackingState s, Args a, StepContext ctx) {
-        s.start = a.getInt("start", 0);
-        s.maxFrames = a.getInt("max_frames", 0);
-        int total = s.info.frames() > 0 ? s.info.frames() : Integer.MAX_VALUE;
-        if (s.start >= total)
-            throw new ModelworkException("start " + s.start + " is beyond the video's " + total + " frames", "prepare_data start", "use start < " + total);
-        int n = s.maxFrames > 0 ? Math.min(s.maxFrames, total - s.start) : total - s.start;
-        if (n == Integer.MAX_VALUE - s.start)
-            throw new ModelworkException("A live stream has no end", "prepare_data max_frames", "give max_frames= for a stream");
-        s.maxFrames = n;
-        StepReport r = new StepReport("prepare_data", "Frames " + (s.start + 1) + "–" + (s.start + n));
-        r.body().put("start", s.start).put("frames", n);
-        r.note("frames are used at the source's rate and size (the detector letterboxes each frame itself)");
-        return r;
-    }
-
-    static StepReport split(TrackingState s, Args a, StepContext ctx) {
-        int k = a.getInt("segments", 3);
-        int n = s.maxFrames;
-        if (n < k)
-            throw new ModelworkException(n + " frames cannot be cut into " + k + " segments", "split segments", "use fewer segments or more frames");
-        double[] w = a.getDoubles("fractions", null);
-        int trainEnd, valEnd;
-        if (w != null) {
-            if (w.length != 3) throw new ModelworkException("fractions needs three values (train, validation, test)", "split fractions", "e.g. fractions=0.4,0.3,0.3");
-            double sum = w[0] + w[1] + w[2];
-            trainEnd = (int) Math.round(n * w[0] / sum);
-            valEnd = (int) Math.round(n * (w[0] + w[1]) / sum);
-        } else {
-            // k equal time segments: the first k-2 train, then one validation (tune/calibrate), the last test
-            int seg = n / k;
-            trainEnd = seg * Math.max(1, k - 2);
-            valEnd = trainEnd + seg;
+        Table t = Table.create("Prepared frames");
+        StringColumn nm = StringColumn.create("video"), used = StringColumn.create("source frames"), roiC = StringColumn.create("roi"),
+                rs = StringColumn.create("detector input");
+        IntColumn fr = IntColumn.create("frames"), st = IntColumn.create("step");
+        DoubleColumn fpsC = DoubleColumn.create("fps");
+        int total = 0;
+        for (TrackingVideo v : s.videos) {
+            prepareOne(v, a);
+            total += v.frames;
+            nm.append(v.name()); fr.append(v.frames); st.append(v.step); fpsC.append(v.fps());
+            used.append((v.start + 1) + "–" + (v.sourceFrame(v.frames - 1) + 1) + (v.step > 1 ? " every " + v.step : ""));
+            roiC.append(v.roi == null ? "whole frame" : v.roi[0] + "," + v.roi[1] + " " + v.roi[2] + "×" + v.roi[3]);
+            int w = v.roi == null ? v.info.width() : v.roi[2], h = v.roi == null ? v.info.height() : v.roi[3];
+            rs.append(v.resizeW > 0 ? v.resizeW + "×" + v.resizeH : w + "×" + h);
         }
-        s.train = new int[]{s.start, s.start + trainEnd};
-        s.validation = new int[]{s.start + trainEnd, s.start + valEnd};
-        s.test = new int[]{s.start + valEnd, s.start + n};
-        StepReport r = new StepReport("split", "Time segments of one video (frames never mixed)");
-        Map<String, Object> kv = new LinkedHashMap<>();
-        kv.put("train", range(s.train));
-        kv.put("validation", range(s.validation));
-        kv.put("test", range(s.test));
-        r.table(Tables.keyValues("Segments", kv));
-        r.body().put("train", range(s.train)).put("validation", range(s.validation)).put("test", range(s.test));
+        t.addColumns(nm, used, st, fr, fpsC, roiC, rs);
+        TrackingVideo v0 = s.first();
+        StepReport r = new StepReport("prepare_data", s.videos.size() == 1 ? "Frames " + (v0.start + 1) + "–" + (v0.sourceFrame(v0.frames - 1) + 1) + (v0.step > 1 ? " every " + v0.step + " (" + v0.fps() + " fps)" : "")
+                : total + " frames of " + s.videos.size() + " videos");
+        r.table(t);
+        r.body().put("start", v0.start).put("frames", total).put("step", v0.step).put("fps", v0.fps());
+        if (v0.roi != null) { ArrayNode ra = r.body().putArray("roi"); for (int x : v0.roi) ra.add(x); }
+        if (v0.resizeW > 0) r.body().put("resize", v0.resizeW + "x" + v0.resizeH);
+        r.note("detections are mapped back to source pixels, so the ground truth, the metrics and the annotated video keep the video's coordinates"
+                + (v0.roi != null ? "; with a roi only ground-truth boxes centred inside it are scored" : "")
+                + (v0.step > 1 ? "; the lost-track buffer scales with the sampled rate" : ""));
         return r;
     }
 
-    static String range(int[] r) { return "frames " + (r[0] + 1) + "–" + r[1] + " (" + (r[1] - r[0]) + ")"; }
+    private static void prepareOne(TrackingVideo v, Args a) {
+        v.start = a.getInt("start", 0);
+        int max = a.getInt("max_frames", 0);
+        double want = a.getDouble("fps", 0);
+        double src = v.info.fps() > 0 ? v.info.fps() : 30;
+        if (want > src + 1e-9)
+            throw new ModelworkException("fps " + want + " is above " + v.name() + "'s " + src + " fps", "prepare_data fps",
+                    "sampling only drops frames: give fps ≤ " + src + " (or leave it out for every frame)");
+        v.step = want > 0 ? Math.max(1, (int) Math.round(src / want)) : 1;
+        int total = v.info.frames() > 0 ? v.info.frames() : Integer.MAX_VALUE;
+        if (v.start >= total)
+            throw new ModelworkException("start " + v.start + " is beyond " + v.name() + "'s " + total + " frames", "prepare_data start", "use start < " + total);
+        if (total == Integer.MAX_VALUE && max <= 0)
+            throw new ModelworkException("A live stream has no end", "prepare_data max_frames", "give max_frames= for a stream");
+        int avail = total == Integer.MAX_VALUE ? Integer.MAX_VALUE : (total - v.start + v.step - 1) / v.step;
+        v.frames = max > 0 ? Math.min(max, avail) : avail;
+        v.roi = TrackingVideo.checkRoi(a.getDoubles("roi", null), v.info, "prepare_data roi");
+        v.resizeW = v.resizeH = 0;
+        String rz = a.getString("resize", null);
+        if (rz != null && !rz.isBlank()) {
+            int w = v.roi == null ? v.info.width() : v.roi[2], h = v.roi == null ? v.info.height() : v.roi[3];
+            try {
+                String[] p = rz.toLowerCase(Locale.ROOT).split("x");
+                v.resizeW = Integer.parseInt(p[0].strip());
+                v.resizeH = p.length > 1 ? Integer.parseInt(p[1].strip()) : (int) Math.round((double) h * v.resizeW / w);
+            } catch (NumberFormatException e) {
+                throw new ModelworkException("resize '" + rz + "' is not W or WxH", "prepare_data resize", "e.g. resize=640 or resize=640x480");
+            }
+            if (v.resizeW < 32 || v.resizeH < 32 || v.resizeW > 8192 || v.resizeH > 8192)
+                throw new ModelworkException("resize " + v.resizeW + "×" + v.resizeH + " is outside 32…8192 px", "prepare_data resize", "e.g. resize=640");
+        }
+        v.dets = null;
+    }
+
+    /**
+     * Several videos: whole videos go to one set each (in name order: the last test, the one before validation, the
+     * rest train; or {@code fractions=}; or {@code validation=}/{@code test=} by name). One video: {@code segments=}
+     * equal time segments (the first k-2 train, then validation, the last test) or {@code fractions=} in time order.
+     */
+    static StepReport split(TrackingState s, Args a, StepContext ctx) {
+        if (s.videos.size() > 1) return TrackingSplit.byVideo(s, a);
+        return TrackingSplit.bySegments(s, a);
+    }
 
     static StepReport build(TrackingState s, Args a, StepContext ctx) {
         String spec = a.getString("spec", "tracking.bytetrack");
@@ -148,10 +257,10 @@ final class TrackingData {
         s.nms = (float) a.getDouble("nms", 0.45);
         List<String> cl = a.has("classes") ? a.getList("classes") : List.of("0");
         s.classes = cl.stream().mapToInt(x -> Integer.parseInt(x.trim())).toArray();
-        double fps = s.info.fps() > 0 ? s.info.fps() : 30;
+        double fps = s.first().fps();
         s.params = new ByteTracker.Params(a.getDouble("track_thresh", 0.5), a.getDouble("low_thresh", 0.1),
                 a.getDouble("match_thresh", 0.8), a.getInt("buffer", 30), fps, a.getDouble("new_track_margin", 0.1));
-        s.dets = null;
+        for (TrackingVideo v : s.videos) v.dets = null;
         StepReport r = new StepReport("build", "ByteTrack with " + s.detector.name());
         Map<String, Object> kv = new LinkedHashMap<>();
         kv.put("detector", s.detector.name() + " (" + s.detector.layout().name().toLowerCase(Locale.ROOT) + " layout, " + s.detector.inputSize() + " px)");
@@ -167,26 +276,31 @@ final class TrackingData {
 
     static StepReport fit(TrackingState s, Args a, StepContext ctx) {
         if (s.detector == null) throw new ModelworkException("No detector", "fit", "run build first");
-        int n = s.maxFrames;
-        Mot.Detected d;
-        try (VideoSource v = VideoSource.open(s.source, s.info.fps())) {
-            for (int i = 0; i < s.start && v.next() != null; i++) { /* skip to start */ }
-            d = Mot.detect(v, s.detector, n, s.conf, s.nms, s.classes, k -> ctx.progress().update("fit", k, n, "detecting"));
+        int n = s.videos.stream().mapToInt(v -> v.frames).sum();
+        int done = 0, dets = 0, frames = 0;
+        List<String> notes = new ArrayList<>();
+        String stop = null;
+        for (TrackingVideo v : s.videos) {
+            final int base = done;
+            Mot.Detected d = v.detect(s.detector, s.conf, s.nms, s.classes, k -> ctx.progress().update("fit", base + k, n, "detecting " + v.name()));
+            done += v.frames;
+            v.dets = d.frames();
+            v.stopReason = d.stopReason();
+            if (v.dets.isEmpty())
+                throw new ModelworkException("No frame could be decoded" + (d.stopReason() == null ? "" : " (" + d.stopReason() + ")"), v.source,
+                        "check that the video is complete and playable");
+            if (d.stopReason() != null) {
+                stop = d.stopReason();
+                notes.add(v.name() + " stopped early: " + d.stopReason() + "; the " + v.dets.size() + " frames decoded so far are kept and scored");
+            }
+            frames += v.dets.size();
+            for (var f : v.dets) dets += f.size();
         }
-        s.dets = d.frames();
-        s.stopReason = d.stopReason();
-        if (s.dets.isEmpty())
-            throw new ModelworkException("No frame could be decoded" + (d.stopReason() == null ? "" : " (" + d.stopReason() + ")"), s.source,
-                    "check that the video is complete and playable");
-        int dets = 0;
-        for (var f : s.dets) dets += f.size();
-        StepReport r = new StepReport("fit", "Detections cached for " + s.dets.size() + " frames");
-        r.body().put("frames", s.dets.size()).put("detections", dets).put("detections_per_frame", (double) dets / s.dets.size())
-                .put("stopped_early", d.stopReason() != null);
-        if (d.stopReason() != null) {
-            r.body().put("stop_reason", d.stopReason());
-            r.note("the video stopped early: " + d.stopReason() + "; the " + s.dets.size() + " frames decoded so far are kept");
-        }
+        StepReport r = new StepReport("fit", "Detections cached for " + frames + " frames");
+        if (stop != null) r.body().put("stop_reason", stop);
+        notes.forEach(r::note);
+        r.body().put("frames", frames).put("detections", dets).put("detections_per_frame", (double) dets / frames)
+                .put("stopped_early", s.videos.stream().anyMatch(v -> v.stopReason != null));
         r.note("the detector is not fine-tuned here: fit runs " + s.detector.name() + " over the train, validation and test frames once and caches "
                 + "the detections (score ≥ " + s.conf + ") so that evaluate, tune, backtest and calibrate only re-run the tracker");
         return r;

@@ -15,8 +15,7 @@ import io.modelwork.tracking.metrics.MotText;
 import io.modelwork.tracking.track.ByteTracker;
 import io.modelwork.tracking.track.IouTracker;
 import io.modelwork.tracking.track.TrackBox;
-import io.modelwork.tracking.video.VideoFrame;
-import io.modelwork.tracking.video.VideoSource;
+import io.modelwork.tracking.TrackingState.Segment;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -42,18 +41,41 @@ final class TrackingEvaluate {
     private TrackingEvaluate() { }
 
     static void requireGt(TrackingState s, String step) {
-        if (s.gt.isEmpty()) throw new ModelworkException("No ground truth attached", step, "attach_dataset with gt=<MOTChallenge gt.txt>");
+        if (!s.hasGt()) throw new ModelworkException("No ground truth attached", step, "attach_dataset with gt=<MOTChallenge gt.txt>");
     }
 
-    /** ByteTrack with {@code p} over a range of the cached detections; frames renumbered from 1. */
-    static List<TrackBox> track(TrackingState s, int[] range, ByteTracker.Params p) { return new ByteTracker(p).run(s.window(range)); }
+    /** ByteTrack with {@code p} over a segment's cached detections; frames renumbered from 1. */
+    static List<TrackBox> track(TrackingState s, Segment g, ByteTracker.Params p) { return track(s, g, p, s.conf); }
 
-    static MotMetrics score(TrackingState s, int[] range, List<TrackBox> tracks) {
-        int n = s.frames(range);
-        return Mot.score(Mot.gtWindow(s.gt, range[0], n), tracks, n, String.valueOf(s.gtPath));
+    static List<TrackBox> track(TrackingState s, Segment g, ByteTracker.Params p, double conf) {
+        return new ByteTracker(s.paramsFor(g, p)).run(s.window(g, conf));
     }
 
-    static MotMetrics score(TrackingState s, int[] range, ByteTracker.Params p) { return score(s, range, track(s, range, p)); }
+    static MotMetrics score(TrackingState s, Segment g, List<TrackBox> tracks) {
+        TrackingVideo v = s.video(g);
+        int n = s.frames(g);
+        return Mot.score(v.gtWindow(g.from(), g.from() + n), tracks, n, String.valueOf(v.gtPath));
+    }
+
+    /** The segments that can be scored: decoded frames and a ground truth. */
+    static List<Segment> scored(TrackingState s, List<Segment> gs) {
+        return gs.stream().filter(g -> s.frames(g) > 0 && !s.video(g).gt.isEmpty()).toList();
+    }
+
+    /** TrackEval's combined metrics over segments (each its own sequence), tracked with {@code p} at confidence {@code conf}. */
+    static MotMetrics score(TrackingState s, List<Segment> gs, ByteTracker.Params p, double conf) {
+        return score(s, gs, g -> track(s, g, p, conf));
+    }
+
+    static MotMetrics score(TrackingState s, List<Segment> gs, ByteTracker.Params p) { return score(s, gs, p, s.conf); }
+
+    static MotMetrics score(TrackingState s, List<Segment> gs, java.util.function.Function<Segment, List<TrackBox>> tracker) {
+        List<Segment> ok = scored(s, gs);
+        if (ok.isEmpty()) throw new ModelworkException("No segment with ground truth and decoded frames", "evaluate", "check the split and the ground truth");
+        List<MotMetrics> all = new ArrayList<>();
+        for (Segment g : ok) all.add(score(s, g, tracker.apply(g)));
+        return all.size() == 1 ? all.get(0) : MotMetrics.combine(all);
+    }
 
     static ObjectNode summary(MotMetrics m) {
         ObjectNode all = m.toJson(), o = Json.object();
@@ -65,15 +87,15 @@ final class TrackingEvaluate {
     static StepReport evaluate(TrackingState s, Args a, StepContext ctx) {
         s.ensureFitted("evaluate");
         requireGt(s, "evaluate");
-        int[] main = s.frames(s.test) > 0 ? s.test : s.validation;
-        List<TrackBox> tt = track(s, main, s.params);
-        MotMetrics test = score(s, main, tt);
-        MotMetrics val = score(s, s.validation, s.params);
-        MotMetrics greedy = score(s, main, new IouTracker(s.params.trackThresh(), 0.3, 1).run(s.window(main)));
+        List<Segment> main = scored(s, s.main());
+        if (main.isEmpty()) throw new ModelworkException("The test and validation sets have no scored frames", "evaluate", "split so that test holds a video with ground truth");
+        MotMetrics test = score(s, main, s.params);
+        MotMetrics val = scored(s, s.validation).isEmpty() ? null : score(s, s.validation, s.params);
+        MotMetrics greedy = score(s, main, g -> new IouTracker(s.params.trackThresh(), 0.3, 1).run(s.window(g)));
         StepReport r = new StepReport("evaluate", String.format(Locale.ROOT, "ByteTrack on %s: HOTA %.3f, MOTA %.3f, IDF1 %.3f",
-                TrackingData.range(main), test.hotaValue(), test.mota(), test.idf1()));
+                s.describe(main), test.hotaValue(), test.mota(), test.idf1()));
         ObjectNode metrics = r.body().putObject("metrics");
-        metrics.set("validation", summary(val));
+        if (val != null) metrics.set("validation", summary(val));
         metrics.set("test", summary(test));
         r.body().set("greedy_iou_baseline_test", summary(greedy));
         Table t = Table.create("TrackEval metrics (HOTA, CLEAR, Identity)");
@@ -81,45 +103,60 @@ final class TrackingEvaluate {
         DoubleColumn vc = DoubleColumn.create("validation"), tc = DoubleColumn.create("test"), gc = DoubleColumn.create("greedy IoU (test)");
         for (String key : KEYS) {
             k.append(key);
-            vc.append(metrics.get("validation").get(key).asDouble());
+            vc.append(val == null ? Double.NaN : metrics.get("validation").get(key).asDouble());
             tc.append(metrics.get("test").get(key).asDouble());
             gc.append(r.body().get("greedy_iou_baseline_test").get(key).asDouble());
         }
         t.addColumns(k, vc, tc, gc);
         r.table(t);
-        // charts: per-frame counts, HOTA vs alpha
-        int n = s.frames(main);
-        List<MotText.Box> gtw = Mot.gtWindow(s.gt, main[0], n);
+        // charts, gallery and the annotated video: the first test segment
+        Segment g0 = main.get(0);
+        TrackingVideo v0 = s.video(g0);
+        List<TrackBox> tt = track(s, g0, s.params);
+        int n = s.frames(g0);
+        List<MotText.Box> gtw = v0.gtWindow(g0.from(), g0.from() + n);
         double[] x = new double[n], g = new double[n], tr = new double[n], de = new double[n];
-        for (int i = 0; i < n; i++) x[i] = main[0] + i + 1;
+        for (int i = 0; i < n; i++) x[i] = v0.sourceFrame(g0.from() + i) + 1;
         for (MotText.Box b : gtw) if ((int) b.conf() != 0) g[b.frame() - 1]++;
         for (TrackBox b : tt) tr[b.frame() - 1]++;
-        List<List<io.modelwork.tracking.detect.Detection>> w = s.window(main);
+        List<List<io.modelwork.tracking.detect.Detection>> w = s.window(g0);
         for (int i = 0; i < n; i++) for (var d : w.get(i)) if (d.score() > s.params.trackThresh()) de[i]++;
-        r.chart(Chart.line("per_frame_counts", "Objects per frame (test)", "frame", "count", List.of(Chart.Series.line("ground truth", x, g),
+        String which = main.size() > 1 ? " (" + s.describe(g0) + ")" : " (test)";
+        r.chart(Chart.line("per_frame_counts", "Objects per frame" + which, "frame", "count", List.of(Chart.Series.line("ground truth", x, g),
                 Chart.Series.line("tracks", x, tr), Chart.Series.dashed("high-score detections", x, de))));
         double[] alpha = Hota.ALPHAS.clone();
         r.chart(Chart.line("hota_vs_alpha", "HOTA, DetA, AssA vs localisation threshold α (test)", "α", "score", List.of(
                 Chart.Series.line("HOTA", alpha, test.hota().hota()), Chart.Series.dashed("DetA", alpha, test.hota().detA()),
                 Chart.Series.dashed("AssA", alpha, test.hota().assA()))));
         Path dir = ctx.run().runDir().resolve("tracking");
-        TrackingData.writeTracks(dir.resolve("tracks_test.txt"), shift(tt, main[0]));
-        r.body().put("tracks_file", dir.resolve("tracks_test.txt").toString());
-        r.gallery(gallery(s, main, gtw, tt, a.getInt("gallery", 3), dir.resolve("gallery")));
-        if (a.getBool("video", true)) {
-            Path mp4 = TrackingRender.video(s.source, s.info.fps(), main, tt, dir.resolve("tracks_test.mp4"));
-            r.body().put("video", mp4.toString());
-            s.videoFile = mp4;
-            r.gallery(List.of(new GalleryItem("annotated video", gtw.size() + " ground-truth boxes", tt.size() + " track boxes", 0,
-                    Map.of("what", "test segment with track boxes, ids and trails (MPEG-4 in MP4)"), mp4.toString(), "video/mp4")));
+        for (Segment sg : main)
+            TrackingData.writeTracks(dir.resolve(main.size() == 1 ? "tracks_test.txt" : "tracks_test-" + s.video(sg).name() + ".txt"),
+                    toSource(s, sg, sg == g0 ? tt : track(s, sg, s.params)));
+        r.body().put("tracks_file", dir.resolve(main.size() == 1 ? "tracks_test.txt" : "tracks_test-" + v0.name() + ".txt").toString());
+        if (v0.isStream()) {
+            r.note("a live stream cannot be decoded again: no gallery and no annotated video (the metrics cover the frames fit decoded)");
+        } else {
+            r.gallery(gallery(s, g0, gtw, tt, a.getInt("gallery", 3), dir.resolve("gallery")));
+            if (a.getBool("video", true)) {
+                Path mp4 = TrackingRender.video(v0, g0, tt, dir.resolve("tracks_test.mp4"));
+                r.body().put("video", mp4.toString());
+                s.videoFile = mp4;
+                r.gallery(List.of(new GalleryItem("annotated video", gtw.size() + " ground-truth boxes", tt.size() + " track boxes", 0,
+                        Map.of("what", s.describe(g0) + " with track boxes, ids and trails (" + TrackingRender.codec() + " in MP4)"), mp4.toString(), "video/mp4")));
+            }
         }
-        if (s.stopReason != null) r.note("the video stopped early (" + s.stopReason + "): metrics cover the frames decoded");
+        if (main.size() > 1) r.note("metrics combine " + main.size() + " test videos as TrackEval does (counts summed); charts, gallery and video show " + s.describe(g0));
+        for (TrackingVideo v : s.videos)
+            if (v.stopReason != null) r.note(v.name() + " stopped early (" + v.stopReason + "): metrics cover the frames decoded");
         return r;
     }
 
-    static List<TrackBox> shift(List<TrackBox> t, int off) {
+    /** Tracks of a segment renumbered to the video's own 1-based frame numbers (MOTChallenge files). */
+    static List<TrackBox> toSource(TrackingState s, Segment g, List<TrackBox> t) {
+        TrackingVideo v = s.video(g);
         List<TrackBox> o = new ArrayList<>(t.size());
-        for (TrackBox b : t) o.add(new TrackBox(b.frame() + off, b.id(), b.left(), b.top(), b.width(), b.height(), b.score()));
+        for (TrackBox b : t)
+            o.add(new TrackBox(v.sourceFrame(g.from() + b.frame() - 1) + 1, b.id(), b.left(), b.top(), b.width(), b.height(), b.score()));
         return o;
     }
 
@@ -131,9 +168,11 @@ final class TrackingEvaluate {
      * to another track id), and the frames with the most misses + false tracks (IoU 0.5 matching), drawn with ground
      * truth green and tracks red with ids.
      */
-    static List<GalleryItem> gallery(TrackingState s, int[] range, List<MotText.Box> gt, List<TrackBox> tracks, int k, Path dir) {
+    static List<GalleryItem> gallery(TrackingState s, Segment seg, List<MotText.Box> gt, List<TrackBox> tracks, int k, Path dir) {
         List<GalleryItem> out = new ArrayList<>();
-        int n = s.frames(range);
+        int n = s.frames(seg);
+        TrackingVideo v = s.video(seg);
+        java.util.function.IntUnaryOperator frameNo = i -> v.sourceFrame(seg.from() + i) + 1;
         if (k <= 0 || n == 0) return out;
         List<List<double[]>> gb = new ArrayList<>(), tb = new ArrayList<>();
         for (int i = 0; i < n; i++) { gb.add(new ArrayList<>()); tb.add(new ArrayList<>()); }
@@ -163,28 +202,25 @@ final class TrackingEvaluate {
         for (Switch x : sw) { need.add(x.from()); need.add(x.to()); }
         if (need.isEmpty()) return out;
         Map<Integer, BufferedImage> imgs = new java.util.HashMap<>();
-        try (VideoSource v = VideoSource.open(s.source, s.info.fps())) {
-            int lastNeeded = range[0] + ((java.util.TreeSet<Integer>) need).last();
-            VideoFrame f;
-            while ((f = v.next()) != null && f.index() <= lastNeeded)
-                if (f.index() >= range[0] && need.contains(f.index() - range[0])) imgs.put(f.index() - range[0], f.toImage());
-        }
+        v.frames(seg.from(), seg.from() + ((java.util.TreeSet<Integer>) need).last() + 1, (f, i) -> {
+            if (need.contains(i - seg.from())) imgs.put(i - seg.from(), f.toImage());
+        });
         int q = 0;
         for (Switch x : sw) {
             BufferedImage a = imgs.get(x.from()), b = imgs.get(x.to());
             if (a == null || b == null) continue;
-            BufferedImage ca = crop(a, x.boxFrom(), "#" + x.before() + " frame " + (range[0] + x.from() + 1)),
-                    cb = crop(b, x.boxTo(), "#" + x.after() + " frame " + (range[0] + x.to() + 1));
+            BufferedImage ca = crop(a, x.boxFrom(), "#" + x.before() + " frame " + frameNo.applyAsInt(x.from())),
+                    cb = crop(b, x.boxTo(), "#" + x.after() + " frame " + frameNo.applyAsInt(x.to()));
             BufferedImage panel = new BufferedImage(ca.getWidth() + cb.getWidth() + 4, Math.max(ca.getHeight(), cb.getHeight()), BufferedImage.TYPE_3BYTE_BGR);
             Graphics2D g = panel.createGraphics();
             g.drawImage(ca, 0, 0, null);
             g.drawImage(cb, ca.getWidth() + 4, 0, null);
             g.dispose();
-            Path png = write(panel, dir.resolve(String.format(Locale.ROOT, "%02d-idsw-gt%d-frame%05d.png", q++, x.gt(), range[0] + x.to() + 1)));
+            Path png = write(panel, dir.resolve(String.format(Locale.ROOT, "%02d-idsw-gt%d-frame%05d.png", q++, x.gt(), frameNo.applyAsInt(x.to()))));
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("kind", "identity switch");
             fields.put("panels", "before (last frame matched to the old id) | after");
-            out.add(new GalleryItem("frame " + (range[0] + x.to() + 1) + " gt " + x.gt(), "object " + x.gt(),
+            out.add(new GalleryItem("frame " + frameNo.applyAsInt(x.to()) + " gt " + x.gt(), "object " + x.gt(),
                     "track #" + x.before() + " → #" + x.after(), x.to() - x.from(), fields, png.toString(), "image/png"));
         }
         for (int i : pick) {
@@ -199,13 +235,13 @@ final class TrackingEvaluate {
                 gr.drawString("#" + (int) b[4], (int) b[0] + 2, (int) b[1] + 12);
             }
             gr.dispose();
-            Path png = write(img, dir.resolve(String.format(Locale.ROOT, "%02d-errors-frame%05d.png", q++, range[0] + i + 1)));
+            Path png = write(img, dir.resolve(String.format(Locale.ROOT, "%02d-errors-frame%05d.png", q++, frameNo.applyAsInt(i))));
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("kind", "missed and false detections");
             fields.put("missed", Integer.toString(err[i][0]));
             fields.put("false", Integer.toString(err[i][1]));
             fields.put("colours", "ground truth green, tracks red with ids");
-            out.add(new GalleryItem("frame " + (range[0] + i + 1), gb.get(i).size() + " objects", tb.get(i).size() + " tracks",
+            out.add(new GalleryItem("frame " + frameNo.applyAsInt(i), gb.get(i).size() + " objects", tb.get(i).size() + " tracks",
                     err[i][0] + err[i][1], fields, png.toString(), "image/png"));
         }
         return out;

@@ -11,6 +11,7 @@ import io.modelwork.spi.StepContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** export: a bundle (through {@link BundleWriter}) with the detector ONNX, {@code pipeline.json} and the test tracks. */
@@ -38,12 +39,22 @@ final class TrackingExport {
                     .put("match_thresh", s.params.matchThresh()).put("second_match_thresh", 0.5).put("unconfirmed_match_thresh", 0.7)
                     .put("new_track_thresh", s.params.trackThresh() + s.params.newTrackMargin()).put("track_buffer", s.params.buffer())
                     .put("fps", s.params.fps()).put("max_time_lost_frames", s.params.maxTimeLost()).put("motion", "Kalman constant velocity (x, y, a, h)");
-            p.put("video_fps", s.info.fps()).put("camera_id", s.cameraId);
+            TrackingVideo v0 = s.first();
+            p.put("video_fps", v0.info.fps()).put("camera_id", v0.cameraId);
+            ObjectNode prep = p.putObject("prepare");
+            prep.put("sample_step", v0.step).put("fps", v0.fps());
+            if (v0.roi != null) { var ra = prep.putArray("roi"); for (int x : v0.roi) ra.add(x); }
+            if (v0.resizeW > 0) prep.put("resize", v0.resizeW + "x" + v0.resizeH);
+            prep.put("boxes", "mapped back to source pixels (÷ resize scale, + roi offset)");
             b.json("pipeline.json", p);
-            int[] main = s.frames(s.test) > 0 ? s.test : s.validation;
-            StringBuilder sb = new StringBuilder();
-            for (var tb : TrackingEvaluate.shift(TrackingEvaluate.track(s, main, s.params), main[0])) sb.append(tb.motLine()).append('\n');
-            b.text("tracks.txt", sb.toString());
+            List<TrackingState.Segment> main = s.main();
+            for (int k = 0; k < main.size(); k++) {
+                StringBuilder sb = new StringBuilder();
+                var g = main.get(k);
+                for (var tb : TrackingEvaluate.toSource(s, g, TrackingEvaluate.track(s, g, s.params))) sb.append(tb.motLine()).append('\n');
+                // MOTChallenge text has no sequence column: the first test video is tracks.txt, further ones tracks-<name>.txt
+                b.text(k == 0 ? "tracks.txt" : "tracks-" + s.video(g).name() + ".txt", sb.toString());
+            }
             b.manifest().put("format", "modelwork-tracking-bytetrack").put("model", "detector.onnx");
             b.publish();
         }

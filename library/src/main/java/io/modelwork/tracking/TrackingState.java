@@ -14,7 +14,6 @@ import io.modelwork.tracking.detect.OnnxDetector;
 import io.modelwork.tracking.metrics.MotText;
 import io.modelwork.tracking.track.ByteTracker;
 import io.modelwork.tracking.video.VideoInfo;
-import io.modelwork.tracking.video.VideoSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,20 +23,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the tracking steps read and write: the video (its info, ground truth, camera id), the frame range, the
- * time segments of the split, the detector (reloaded with its SHA-256 on restore), the ByteTrack parameters, the
- * cached detections of fit (kept in checkpoints so tune/evaluate never re-run the detector) and the export folder.
+ * Everything the tracking steps read and write: the videos (info, ground truth, camera id, how prepare_data reads
+ * them), the segments of the split (whole videos, or time segments of one video), the detector (reloaded with its
+ * SHA-256 on restore), the ByteTrack parameters, the cached detections of fit (kept in checkpoints so tune/evaluate
+ * never re-run the detector) and the export folder.
  */
 public final class TrackingState implements CategoryState, Exportable {
-    String source;
-    VideoInfo info;
-    Path gtPath;
-    List<MotText.Box> gt = List.of();
-    String cameraId;
-    // prepare
-    int start, maxFrames;
-    // split: frame ranges [from, to) relative to the video
-    int[] train = {0, 0}, validation = {0, 0}, test = {0, 0};
+    /** Prepared frames {@code [from, to)} of video {@code video} (an index into {@link #videos}). */
+    record Segment(int video, int from, int to) {
+        int length() { return to - from; }
+    }
+
+    List<TrackingVideo> videos = new ArrayList<>();
+    // split
+    List<Segment> train = List.of(), validation = List.of(), test = List.of();
     // build
     String detectorName;
     String detectorSha;
@@ -45,71 +44,116 @@ public final class TrackingState implements CategoryState, Exportable {
     int[] classes = {0};
     ByteTracker.Params params;
     OnnxDetector detector;
-    // fit: detections of frames [start, start + dets.size())
-    List<List<Detection>> dets;
-    String stopReason;
     Path exportDir;
-    Path videoFile; // evaluate's annotated video (not checkpointed: evaluate writes it again)
+    Path videoFile; // evaluate's annotated video (its path is checkpointed; the file stays in the run that wrote it)
     int threads = 1;
-    VideoSource open; // a decoder held by a step (closed by close())
 
-    int end() { return start + (dets == null ? 0 : dets.size()); }
+    TrackingVideo video(Segment g) { return videos.get(g.video()); }
+
+    TrackingVideo first() { return videos.get(0); }
+
+    boolean hasGt() { return videos.stream().anyMatch(v -> !v.gt.isEmpty()); }
 
     void ensureFitted(String step) {
-        if (dets == null) throw new ModelworkException("No cached detections", step, "run fit first (it runs the detector over the frames)");
+        if (videos.isEmpty() || videos.stream().anyMatch(v -> v.dets == null))
+            throw new ModelworkException("No cached detections", step, "run fit first (it runs the detector over the frames)");
     }
 
-    /** Cached detections of frames [from, to) with score ≥ the current detector confidence. */
-    List<List<Detection>> window(int[] range) { return window(range, conf); }
+    /** The tracker parameters at a video's prepared frame rate (the lost buffer scales with it). */
+    ByteTracker.Params paramsFor(Segment g, ByteTracker.Params p) {
+        double fps = video(g).fps();
+        return p.fps() == fps ? p : new ByteTracker.Params(p.trackThresh(), p.lowThresh(), p.matchThresh(), p.buffer(), fps, p.newTrackMargin());
+    }
 
-    /** Cached detections of frames [from, to) with score ≥ {@code minConf} (≥ the fitted confidence to be meaningful). */
-    List<List<Detection>> window(int[] range, double minConf) {
+    /** Cached detections of a segment with score ≥ the current detector confidence. */
+    List<List<Detection>> window(Segment g) { return window(g, conf); }
+
+    /** Cached detections of a segment with score ≥ {@code minConf} (≥ the fitted confidence to be meaningful). */
+    List<List<Detection>> window(Segment g, double minConf) {
+        TrackingVideo v = video(g);
         List<List<Detection>> out = new ArrayList<>();
-        for (int f = range[0]; f < Math.min(range[1], end()); f++) {
+        for (int f = g.from(); f < Math.min(g.to(), v.decoded()); f++) {
             List<Detection> keep = new ArrayList<>();
-            for (Detection d : dets.get(f - start)) if (d.score() >= minConf) keep.add(d);
+            for (Detection d : v.dets.get(f)) if (d.score() >= minConf) keep.add(d);
             out.add(keep);
         }
         return out;
     }
 
-    int frames(int[] range) { return Math.max(0, Math.min(range[1], end()) - range[0]); }
+    /** Frames of a segment that fit decoded. */
+    int frames(Segment g) { return Math.max(0, Math.min(g.to(), video(g).decoded()) - g.from()); }
+
+    int frames(List<Segment> gs) { return gs.stream().mapToInt(this::frames).sum(); }
+
+    /** The segments evaluate and export report: test, else validation. */
+    List<Segment> main() { return frames(test) > 0 ? test : validation; }
+
+    String describe(Segment g) {
+        String r = "frames " + (g.from() + 1) + "–" + g.to() + " (" + g.length() + ")";
+        return videos.size() == 1 ? r : video(g).name() + " " + r;
+    }
+
+    String describe(List<Segment> gs) {
+        if (gs.isEmpty()) return "none";
+        return String.join(", ", gs.stream().map(this::describe).toList());
+    }
 
     @Override public void save(StateWriter out) throws IOException {
         ObjectNode s = Json.object();
-        s.put("source", source);
-        if (gtPath != null) s.put("gt", gtPath.toString());
-        s.put("camera_id", cameraId).put("start", start).put("max_frames", maxFrames);
-        s.set("info", Json.MAPPER.valueToTree(info));
-        put(s, "train", train); put(s, "validation", validation); put(s, "test", test);
+        ArrayNode vs = s.putArray("videos");
+        for (TrackingVideo v : videos) {
+            ObjectNode o = vs.addObject();
+            o.put("source", v.source);
+            if (v.gtPath != null) o.put("gt", v.gtPath.toString());
+            o.put("camera_id", v.cameraId).put("start", v.start).put("frames", v.frames).put("step", v.step)
+                    .put("resize_w", v.resizeW).put("resize_h", v.resizeH);
+            if (v.roi != null) put(o, "roi", v.roi);
+            o.set("info", Json.MAPPER.valueToTree(v.info));
+            if (v.stopReason != null) o.put("stop_reason", v.stopReason);
+        }
+        s.set("train", segments(train)); s.set("validation", segments(validation)); s.set("test", segments(test));
         if (detectorName != null) {
             s.put("detector", detectorName).put("detector_sha256", detectorSha).put("conf", conf).put("nms", nms);
             put(s, "classes", classes);
             s.set("params", Json.MAPPER.valueToTree(params));
         }
-        if (stopReason != null) s.put("stop_reason", stopReason);
         if (exportDir != null) s.put("export_dir", exportDir.toString());
+        if (videoFile != null) s.put("annotated_video", videoFile.toString());
         out.json("tracking.json", s);
-        if (dets != null) {
-            ArrayNode a = Json.MAPPER.createArrayNode();
-            for (List<Detection> f : dets) {
-                ArrayNode fa = a.addArray();
-                for (Detection d : f) fa.addArray().add(d.x1()).add(d.y1()).add(d.x2()).add(d.y2()).add(d.score()).add(d.cls());
+        if (videos.stream().anyMatch(v -> v.dets != null)) {
+            ArrayNode all = Json.MAPPER.createArrayNode();
+            for (TrackingVideo v : videos) {
+                ArrayNode a = all.addArray();
+                if (v.dets == null) continue;
+                for (List<Detection> f : v.dets) {
+                    ArrayNode fa = a.addArray();
+                    for (Detection d : f) fa.addArray().add(d.x1()).add(d.y1()).add(d.x2()).add(d.y2()).add(d.score()).add(d.cls());
+                }
             }
-            out.json("detections.json", a);
+            out.json("detections.json", all);
         }
     }
 
     @Override public void restore(StateReader in) throws IOException {
         JsonNode s = in.json("tracking.json");
-        source = s.get("source").asText();
-        gtPath = s.has("gt") ? Path.of(s.get("gt").asText()) : null;
-        gt = gtPath == null ? List.of() : MotText.read(gtPath, true);
-        cameraId = s.path("camera_id").isNull() ? null : s.path("camera_id").asText(null);
-        start = s.path("start").asInt();
-        maxFrames = s.path("max_frames").asInt();
-        info = Json.MAPPER.treeToValue(in.require(s, "info", "tracking.json"), VideoInfo.class);
-        train = ints(s.get("train")); validation = ints(s.get("validation")); test = ints(s.get("test"));
+        videos = new ArrayList<>();
+        for (JsonNode o : in.require(s, "videos", "tracking.json")) {
+            TrackingVideo v = new TrackingVideo();
+            v.source = o.get("source").asText();
+            v.gtPath = o.has("gt") ? Path.of(o.get("gt").asText()) : null;
+            v.gt = v.gtPath == null ? List.of() : MotText.read(v.gtPath, true);
+            v.cameraId = o.path("camera_id").isNull() ? null : o.path("camera_id").asText(null);
+            v.start = o.path("start").asInt();
+            v.frames = o.path("frames").asInt();
+            v.step = Math.max(1, o.path("step").asInt(1));
+            v.resizeW = o.path("resize_w").asInt();
+            v.resizeH = o.path("resize_h").asInt();
+            v.roi = o.has("roi") ? ints(o.get("roi")) : null;
+            v.info = Json.MAPPER.treeToValue(in.require(o, "info", "tracking.json"), VideoInfo.class);
+            v.stopReason = o.path("stop_reason").asText(null);
+            videos.add(v);
+        }
+        train = segments(s.get("train")); validation = segments(s.get("validation")); test = segments(s.get("test"));
         if (s.has("detector")) {
             detectorName = s.get("detector").asText();
             detectorSha = s.get("detector_sha256").asText();
@@ -122,18 +166,35 @@ public final class TrackingState implements CategoryState, Exportable {
                 throw new ModelworkException("The detector file changed since the checkpoint (SHA-256 " + detector.sha256() + ", was " + detectorSha + ")",
                         detectorName, "restore the original file or build and fit again");
         }
-        stopReason = s.path("stop_reason").asText(null);
         if (s.has("export_dir")) exportDir = Path.of(s.get("export_dir").asText());
+        if (s.has("annotated_video") && java.nio.file.Files.isRegularFile(Path.of(s.get("annotated_video").asText())))
+            videoFile = Path.of(s.get("annotated_video").asText());
         if (in.has("detections.json")) {
-            dets = new ArrayList<>();
-            for (JsonNode f : in.json("detections.json")) {
-                List<Detection> l = new ArrayList<>();
-                for (JsonNode d : f)
-                    l.add(new Detection((float) d.get(0).asDouble(), (float) d.get(1).asDouble(), (float) d.get(2).asDouble(),
-                            (float) d.get(3).asDouble(), (float) d.get(4).asDouble(), d.get(5).asInt()));
-                dets.add(l);
+            JsonNode all = in.json("detections.json");
+            for (int k = 0; k < videos.size() && k < all.size(); k++) {
+                List<List<Detection>> dets = new ArrayList<>();
+                for (JsonNode f : all.get(k)) {
+                    List<Detection> l = new ArrayList<>();
+                    for (JsonNode d : f)
+                        l.add(new Detection((float) d.get(0).asDouble(), (float) d.get(1).asDouble(), (float) d.get(2).asDouble(),
+                                (float) d.get(3).asDouble(), (float) d.get(4).asDouble(), d.get(5).asInt()));
+                    dets.add(l);
+                }
+                videos.get(k).dets = dets;
             }
         }
+    }
+
+    private static ArrayNode segments(List<Segment> gs) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        for (Segment g : gs) a.addArray().add(g.video()).add(g.from()).add(g.to());
+        return a;
+    }
+
+    private static List<Segment> segments(JsonNode a) {
+        List<Segment> out = new ArrayList<>();
+        if (a != null) for (JsonNode g : a) out.add(new Segment(g.get(0).asInt(), g.get(1).asInt(), g.get(2).asInt()));
+        return out;
     }
 
     private static void put(ObjectNode s, String k, int[] v) {
@@ -147,15 +208,16 @@ public final class TrackingState implements CategoryState, Exportable {
         return v;
     }
 
+    /** Closes the detector and every decoder a step holds (a live stream's, opened by attach). */
     @Override public void close() {
         if (detector != null) { detector.close(); detector = null; }
-        if (open != null) { open.close(); open = null; }
+        for (TrackingVideo v : videos) v.close();
     }
 
     @Override public Path exportDir() { return exportDir; }
 
     @Override public String defaultModelName() {
-        String n = source == null ? "video" : Path.of(source).getFileName().toString().replaceAll("\\.[A-Za-z0-9]+$", "");
+        String n = videos.isEmpty() ? "video" : first().name();
         return ("bytetrack-" + n).replaceAll("[^A-Za-z0-9._-]", "-");
     }
 

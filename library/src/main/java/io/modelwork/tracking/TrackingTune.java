@@ -11,6 +11,7 @@ import io.modelwork.shared.Tuning;
 import io.modelwork.spi.StepContext;
 import io.modelwork.tracking.detect.Detection;
 import io.modelwork.tracking.metrics.MotMetrics;
+import io.modelwork.tracking.TrackingState.Segment;
 import io.modelwork.tracking.track.ByteTracker;
 import io.modelwork.tune.Direction;
 import io.modelwork.tune.SearchSpace;
@@ -54,15 +55,15 @@ final class TrackingTune {
         return p;
     }
 
-    static double score(TrackingState s, int[] range, ByteTracker.Params p, double conf, String metric) {
-        List<List<Detection>> w = s.window(range, conf);
-        return metric(TrackingEvaluate.score(s, range, new ByteTracker(p).run(w)), metric);
+    static double score(TrackingState s, List<Segment> gs, ByteTracker.Params p, double conf, String metric) {
+        return metric(TrackingEvaluate.score(s, gs, p, conf), metric);
     }
 
     static StepReport tune(TrackingState s, Args a, StepContext ctx) {
         s.ensureFitted("tune");
         TrackingEvaluate.requireGt(s, "tune");
-        if (s.frames(s.validation) == 0) throw new ModelworkException("The validation segment is empty", "tune", "split with segments ≥ 3");
+        if (TrackingEvaluate.scored(s, s.validation).isEmpty())
+            throw new ModelworkException("The validation set is empty (or has no ground truth)", "tune", "split with segments ≥ 3, or name validation= videos");
         String metric = a.getString("metric", "hota");
         SearchSpace space = Tuning.space(a, SearchSpace.parse(SPACE));
         TunerConfig cfg = Tuning.config(a, ctx, metric, Direction.MAXIMIZE, 1);
@@ -86,43 +87,75 @@ final class TrackingTune {
         return r;
     }
 
+    /**
+     * Validation and test replayed in time order (video by video) and cut into {@code windows} equal windows of
+     * frames; each window is scored on its own (a fresh tracker per piece; a window over two videos combines their
+     * pieces as TrackEval combines sequences), with the detections per frame and their mean confidence as drift.
+     */
     static StepReport backtest(TrackingState s, Args a, StepContext ctx) {
         s.ensureFitted("backtest");
         TrackingEvaluate.requireGt(s, "backtest");
-        int[] all = {s.validation[0], s.end()};
+        List<Segment> all = new ArrayList<>(TrackingEvaluate.scored(s, s.validation));
+        all.addAll(TrackingEvaluate.scored(s, s.test));
+        all.sort(java.util.Comparator.comparingInt(Segment::video).thenComparingInt(Segment::from));
         int n = s.frames(all);
+        if (n == 0) throw new ModelworkException("Validation and test hold no scored frames", "backtest", "split so that they hold frames with ground truth");
         int windows = Math.max(1, Math.min(a.getInt("windows", 4), n));
-        StepReport r = new StepReport("backtest", "Replay of frames " + (all[0] + 1) + "–" + all[1] + " in " + windows + " windows");
+        StepReport r = new StepReport("backtest", "Replay of " + s.describe(all) + " in " + windows + " windows");
         Table t = Table.create("Windows");
         StringColumn fr = StringColumn.create("frames");
         DoubleColumn mota = DoubleColumn.create("mota"), idf1 = DoubleColumn.create("idf1"), hota = DoubleColumn.create("hota"),
                 dpf = DoubleColumn.create("detections_per_frame"), mc = DoubleColumn.create("mean_confidence");
         IntColumn idsw = IntColumn.create("idsw");
-        double[] x = new double[windows], ym = new double[windows], yi = new double[windows], yd = new double[windows];
+        double[] x = new double[windows], ym = new double[windows], yi = new double[windows], yd = new double[windows], yc = new double[windows];
         var arr = r.body().putArray("windows");
         for (int w = 0; w < windows; w++) {
-            int[] range = {all[0] + n * w / windows, all[0] + n * (w + 1) / windows};
-            MotMetrics m = TrackingEvaluate.score(s, range, s.params);
-            int dets = 0;
+            List<Segment> pieces = pieces(s, all, n * w / windows, n * (w + 1) / windows);
+            MotMetrics m = TrackingEvaluate.score(s, pieces, s.params);
+            int dets = 0, len = 0;
             double conf = 0;
-            for (var f : s.window(range)) for (Detection d : f) { dets++; conf += d.score(); }
-            int len = range[1] - range[0];
-            fr.append((range[0] + 1) + "–" + range[1]);
+            for (Segment g : pieces) {
+                len += s.frames(g);
+                for (var f : s.window(g)) for (Detection d : f) { dets++; conf += d.score(); }
+            }
+            String label = s.describe(pieces);
+            fr.append(label);
             mota.append(m.mota()); idf1.append(m.idf1()); hota.append(m.hotaValue()); idsw.append(m.clear().idsw());
-            dpf.append((double) dets / len); mc.append(dets == 0 ? 0 : conf / dets);
-            x[w] = range[0] + len / 2.0; ym[w] = m.mota(); yi[w] = m.idf1(); yd[w] = (double) dets / len;
+            double perFrame = (double) dets / Math.max(1, len), meanConf = dets == 0 ? 0 : conf / dets;
+            dpf.append(perFrame); mc.append(meanConf);
+            x[w] = w + 1; ym[w] = m.mota(); yi[w] = m.idf1(); yd[w] = perFrame; yc[w] = meanConf;
             ObjectNode o = arr.addObject();
-            o.put("from", range[0] + 1).put("to", range[1]).put("mota", m.mota()).put("idf1", m.idf1()).put("hota", m.hotaValue())
-                    .put("detections_per_frame", (double) dets / len).put("mean_confidence", dets == 0 ? 0 : conf / dets);
+            o.put("window", w + 1).put("frames", label).put("from", s.video(pieces.get(0)).sourceFrame(pieces.get(0).from()) + 1)
+                    .put("to", s.video(pieces.get(pieces.size() - 1)).sourceFrame(pieces.get(pieces.size() - 1).to() - 1) + 1)
+                    .put("mota", m.mota()).put("idf1", m.idf1()).put("hota", m.hotaValue()).put("idsw", m.clear().idsw())
+                    .put("detections_per_frame", perFrame).put("mean_confidence", meanConf);
         }
         t.addColumns(fr, mota, idf1, hota, idsw, dpf, mc);
         r.table(t);
-        r.chart(Chart.line("backtest", "MOTA and IDF1 per window", "frame (window centre)", "score",
+        r.chart(Chart.line("backtest", "MOTA and IDF1 per window", "window (time order)", "score",
                 List.of(Chart.Series.line("MOTA", x, ym), Chart.Series.line("IDF1", x, yi))));
-        r.chart(Chart.line("detection_drift", "Detections per frame per window", "frame (window centre)", "detections / frame",
+        r.chart(Chart.line("detection_drift", "Detections per frame per window", "window (time order)", "detections / frame",
                 List.of(Chart.Series.line("detections", x, yd))));
-        r.note("windows replay the validation and test segments in time order; each window starts a fresh tracker");
+        r.chart(Chart.line("confidence_drift", "Mean detection confidence per window", "window (time order)", "confidence",
+                List.of(Chart.Series.line("mean confidence", x, yc))));
+        double d0 = yd[0], d1 = yd[windows - 1], c0 = yc[0], c1 = yc[windows - 1];
+        r.body().put("detections_per_frame_change", d1 - d0).put("mean_confidence_change", c1 - c0);
+        r.note(String.format(Locale.ROOT, "windows replay validation then test in time order, each with a fresh tracker; first → last window: "
+                + "detections per frame %.2f → %.2f, mean confidence %.3f → %.3f", d0, d1, c0, c1));
         return r;
+    }
+
+    /** The parts of {@code all} (in order) covering global frame positions {@code [from, to)}. */
+    static List<Segment> pieces(TrackingState s, List<Segment> all, int from, int to) {
+        List<Segment> out = new ArrayList<>();
+        int pos = 0;
+        for (Segment g : all) {
+            int len = s.frames(g);
+            int a = Math.max(from, pos), b = Math.min(to, pos + len);
+            if (b > a) out.add(new Segment(g.video(), g.from() + a - pos, g.from() + b - pos));
+            pos += len;
+        }
+        return out;
     }
 
     /**

@@ -154,7 +154,9 @@ public final class ReportRenderers {
                 .append("<div style=\"display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:6px;margin-top:4px\">");
         for (GalleryItem g : items) {
             text.append(String.format("  %s  truth=%s  prediction=%s  score=%.4g%n", g.id(), g.truth(), g.prediction(), g.score()));
-            html.append("<div class=\"mw-case\" style=\"border:1px solid #ccc;border-radius:4px;padding:4px;font-size:12px\">");
+            boolean wide = g.mediaType() != null && g.mediaType().startsWith("video/"); // a video spans the row
+            html.append("<div class=\"mw-case\" style=\"border:1px solid #ccc;border-radius:4px;padding:4px;font-size:12px")
+                    .append(wide ? ";grid-column:1/-1" : "").append("\">");
             html.append(media(g));
             html.append("<div><b>").append(Html.esc(g.id())).append("</b></div>");
             html.append("<div>truth: ").append(Html.esc(g.truth())).append("</div>");
@@ -183,6 +185,9 @@ public final class ReportRenderers {
                 return "<img src=\"" + src + "\" style=\"max-width:100%;max-height:140px\" alt=\"" + Html.esc(g.id()) + "\">";
             if (g.mediaType().startsWith("audio/"))
                 return "<audio controls src=\"" + src + "\" style=\"width:100%\"></audio>";
+            if (g.mediaType().startsWith("video/"))
+                // an animated preview (tracking's annotated video): plays inline, loops, no sound
+                return "<video controls autoplay loop muted playsinline src=\"" + src + "\" style=\"max-width:100%\"></video>";
             return "<div>" + Html.esc(g.mediaPath()) + "</div>";
         } catch (Exception e) {
             return "<div>" + Html.esc(g.mediaPath()) + "</div>";
