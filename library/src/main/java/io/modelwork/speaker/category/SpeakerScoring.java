@@ -232,11 +232,15 @@ final class SpeakerScoring {
         Path dir = a.has("dir") ? Path.of(a.getString("dir", null)) : ctx.run().runDir().resolve("export");
         if (!a.has("dir")) for (int k = 2; Files.exists(dir); k++) dir = ctx.run().runDir().resolve("export-" + k);
         try (BundleWriter b = BundleWriter.create(dir, "export")) {
-            ObjectNode p = Json.object();
-            p.put("format", "modelwork.speaker/1").put("spec", s.spec).put("fitted", s.fitted);
-            p.set("config", s.config.toJson());
-            p.putObject("audio").put("decoder", "FFmpeg (JavaCV 1.5.11)").put("sample_rate", 16000).put("channels", 1);
-            p.put("vad", "silero_vad_v5.onnx (@ricky0123/vad-web@0.0.31)");
+            ObjectNode p;
+            if (s.verification()) p = SpeakerVerify.pipeline(s);
+            else {
+                p = Json.object();
+                p.put("format", "modelwork.speaker/1").put("spec", s.spec).put("fitted", s.fitted);
+                p.set("config", s.config.toJson());
+                p.putObject("audio").put("decoder", "FFmpeg (JavaCV 1.5.11)").put("sample_rate", 16000).put("channels", 1);
+                p.put("vad", "silero_vad_v5.onnx (@ricky0123/vad-web@0.0.31)");
+            }
             b.json("pipeline.json", p);
             b.json("backend.json", s.backend.toJson());
             b.json("model.json", XVectors.reference());
@@ -245,7 +249,7 @@ final class SpeakerScoring {
             b.manifest().put("format", "modelwork.speaker/1").put("spec", s.spec);
             s.exportDir = b.publish();
         }
-        StepReport r = new StepReport("export", "Exported the diarization pipeline to " + s.exportDir);
+        StepReport r = new StepReport("export", "Exported the " + (s.verification() ? "verification" : "diarization") + " pipeline to " + s.exportDir);
         r.body().put("dir", s.exportDir.toString());
         r.note("the bundle references the Vosk models (names, versions, SHA-256) instead of copying them");
         return r;

@@ -35,12 +35,8 @@ final class SpeakerSteps {
         List<Path> rttms = a.has("rttm") ? a.getList("rttm").stream().map(Path::of).toList() : List.of();
         SpeakerDataset d = SpeakerDataset.read(path, rttms, a.has("uem") ? Path.of(a.getString("uem", null)) : null,
                 a.has("list") ? Path.of(a.getString("list", null)) : null);
+        s.reset();
         s.dataset = d;
-        s.cache.clear();
-        s.excluded.clear();
-        s.durations.clear();
-        s.profiles.removeAll();
-        s.fitted = false;
         List<String> outside = new ArrayList<>(), warnings = new ArrayList<>();
         Table t = Table.create("recordings");
         StringColumn uri = StringColumn.create("uri"), issues = StringColumn.create("issues");
@@ -169,9 +165,22 @@ final class SpeakerSteps {
     }
 
     static StepReport build(SpeakerState s, Args a, StepContext ctx) {
-        String spec = a.getString("spec", "speaker.diarization");
-        if (!spec.equals("speaker.diarization"))
-            throw new ModelworkException("Unknown speaker spec '" + spec + "'", "build spec", "use speaker.diarization");
+        String spec = a.getString("spec", s.verification() ? "speaker.verification" : "speaker.diarization");
+        if (!SpeakerCategory.SPECS.containsKey(spec))
+            throw new ModelworkException("Unknown speaker spec '" + spec + "'", "build spec", "use " + String.join(" or ", SpeakerCategory.SPECS.keySet()));
+        if (spec.equals("speaker.verification") != s.verification())
+            throw new ModelworkException(spec + " does not fit the attached data (" + (s.verification() ? "utterances labelled by speaker" : "recordings with an RTTM") + ")",
+                    "build spec", s.verification() ? "build spec=speaker.verification, or attach recordings with rttm= for diarization"
+                            : "build spec=speaker.diarization, or attach utterances with task=verification");
+        if (s.verification()) {
+            s.spec = spec;
+            s.backend = Backend.identity();
+            s.fitted = false;
+            XVectors.speakerModelDir();
+            StepReport r = new StepReport("build", "Built speaker.verification (whole-utterance x-vectors, cosine scoring)");
+            r.body().put("spec", spec).set("model", XVectors.reference());
+            return r;
+        }
         Clustering.Bounds b = new Clustering.Bounds(a.getInt("num_speakers", 0), a.getInt("min_speakers", 1), a.getInt("max_speakers", 0));
         if (b.max() > 0 && b.min() > b.max())
             throw new ModelworkException("min_speakers " + b.min() + " > max_speakers " + b.max(), "build", "give min_speakers ≤ max_speakers");
