@@ -34,7 +34,8 @@ public final class SpeakerCategory implements Category<SpeakerState> {
             Option.number("window", 1.5, 0.5, 10.0, "x-vector window length in seconds"),
             Option.number("hop", 0.75, 0.1, 10.0, "step between windows in seconds (≤ window)"));
     static final Options SPLIT = Options.of(
-            Option.number("test_fraction", 0.5, 0.0, 1.0, "share of recordings (whole sessions), or for verification of speakers, in the test set"));
+            Option.number("test_fraction", 0.5, 0.0, 1.0, "share of recordings (whole sessions), or for verification of speakers, in the test set"),
+            Option.number("validation_fraction", 0.0, 0.0, 1.0, "diarization: share of recordings in a validation set (tune scores there; default none: tune uses the training sessions)"));
     static final Options BUILD = Options.of(
             Option.text("spec", "speaker.diarization", "speaker.diarization or speaker.verification"),
             Option.choice("method", "ahc", List.of("ahc", "spectral"), "agglomerative (distance threshold) or spectral (eigengap) clustering"),
@@ -49,19 +50,14 @@ public final class SpeakerCategory implements Category<SpeakerState> {
             Option.choice("backend", "auto", List.of("auto", "none", "mean", "whitening", "lda"),
                     "verification back end: auto = the best by speaker-held-out cross-validation; none = length normalisation only"));
     static final Options EVALUATE = Options.of(
-            Option.choice("on", "test", List.of("test", "train", "all"), "which recordings to score"),
+            Option.choice("on", "test", List.of("test", "train", "validation", "all"), "which recordings (verification: speakers) to score"),
             Option.number("collar", null, 0.0, 5.0, "pyannote's collar: total width (s) around reference boundaries not scored (default: calibrate's, else 0)"),
             Option.bool("skip_overlap", false, "do not score overlapped reference speech"),
             Option.integer("worst", 3, 0, 100, "worst reference turns (least covered by their speaker's label) kept as audio clips"),
             Option.number("p_target", 0.01, 1e-6, 0.5, "verification: prior of a target trial in the detection cost (NIST SRE: 0.01)"),
             Option.number("c_miss", 1.0, 0.0, 1e6, "verification: cost of a missed target"),
             Option.number("c_fa", 1.0, 0.0, 1e6, "verification: cost of a false acceptance"));
-    static final Options TUNE = Options.of(
-            Option.numbers("vad_threshold", null, 0.01, 0.99, "VAD thresholds to try"),
-            Option.numbers("window", null, 0.5, 10.0, "window lengths to try"),
-            Option.numbers("hop", null, 0.1, 10.0, "hops to try"),
-            Option.numbers("threshold", null, 0.0, 2.0, "agglomerative thresholds to try"),
-            Option.list("method", null, "methods to try (ahc, spectral)"));
+    static final Options TUNE = SpeakerTune.OPTIONS;
     static final Options CALIBRATE = Options.of(
             Option.number("max_der_gap", 0.01, 0.0, 1.0, "collar policy: the smallest collar whose DER is within this of the 0.5 s one"),
             Option.number("target_far", 0.01, 0.0, 1.0, "verification: the score threshold's false-acceptance rate on the training speakers' trials"));
@@ -116,7 +112,7 @@ public final class SpeakerCategory implements Category<SpeakerState> {
             case TUNE -> (s, a, c) -> {
                 if (s.verification()) throw new io.modelwork.core.ModelworkException("tune is not built for speaker.verification yet", "tune",
                         "fit (back end) and calibrate (threshold for a target FAR) are its learnt parameters; tune applies to speaker.diarization");
-                return SpeakerScoring.tune(s, a, c);
+                return SpeakerTune.tune(s, a, c);
             };
             case CALIBRATE -> (s, a, c) -> s.verification() ? SpeakerVerify.calibrate(s, a, c) : SpeakerScoring.calibrate(s, a, c);
             case EXPORT -> SpeakerScoring::export;

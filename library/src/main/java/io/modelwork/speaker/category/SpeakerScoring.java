@@ -33,6 +33,7 @@ final class SpeakerScoring {
     static List<String> on(SpeakerState s, String on) {
         return switch (on) {
             case "train" -> s.train;
+            case "validation" -> s.validation;
             case "all" -> new ArrayList<>(s.durations.keySet());
             default -> s.test;
         };
@@ -166,42 +167,6 @@ final class SpeakerScoring {
             }
         }
         return Chart.line("timeline", "Timeline of " + uri + ": reference rows, then hypothesis rows", "time (s)", "speaker row", series);
-    }
-
-    static StepReport tune(SpeakerState s, Args a, StepContext ctx) {
-        List<String> us = s.train;
-        double[] vads = a.getDoubles("vad_threshold", new double[]{s.config.vadThreshold()});
-        double[] wins = a.getDoubles("window", new double[]{s.config.window()});
-        double[] hops = a.getDoubles("hop", new double[]{s.config.hop()});
-        double[] ths = a.getDoubles("threshold", new double[]{0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0, 1.1});
-        List<String> methods = a.has("method") ? a.getList("method") : List.of("ahc", "spectral");
-        Table t = Table.create("trials (DER on the training sessions)");
-        StringColumn me = StringColumn.create("method");
-        DoubleColumn cv = DoubleColumn.create("vad_threshold"), cw = DoubleColumn.create("window"), ch = DoubleColumn.create("hop"),
-                ct = DoubleColumn.create("threshold"), cd = DoubleColumn.create("der");
-        double current = SpeakerSteps.trainDer(s, s.config, s.backend), best = current;
-        Diarizer.Config bestC = s.config;
-        int n = 0, total = vads.length * wins.length * hops.length;
-        for (double v : vads) for (double w : wins) for (double h : hops) {
-            if (h > w) continue;
-            ctx.progress().update("tune", ++n, total, "vad " + v + ", window " + w + ", hop " + h);
-            for (String m : methods)
-                for (double th : m.equals("spectral") ? new double[]{s.config.threshold()} : ths) {
-                    Diarizer.Config c = s.config.withVad(v, w, h).withMethod(m).withThreshold(th);
-                    double d = SpeakerSteps.trainDer(s, c, s.backend);
-                    me.append(m); cv.append(v); cw.append(w); ch.append(h); ct.append(th); cd.append(d);
-                    if (d < best - 1e-9) { best = d; bestC = c; }
-                }
-        }
-        t.addColumns(me, cv, cw, ch, ct, cd);
-        boolean applied = best < current - 1e-9;
-        if (applied) { s.config = bestC; ctx.invalidate(Step.EVALUATE); }
-        StepReport r = new StepReport("tune", applied ? String.format(Locale.ROOT, "Tuned: training DER %.2f %% → %.2f %%", 100 * current, 100 * best)
-                : String.format(Locale.ROOT, "Kept the current pipeline (training DER %.2f %%): no trial was better", 100 * current));
-        r.body().put("applied", applied).put("current_der", current).put("best_der", best).put("trials", t.rowCount()).set("best", bestC.toJson());
-        r.table(t);
-        r.note("trials are scored on the training sessions (the test sessions stay held out); x-vectors are cached per VAD/window setting");
-        return r;
     }
 
     static StepReport calibrate(SpeakerState s, Args a, StepContext ctx) {

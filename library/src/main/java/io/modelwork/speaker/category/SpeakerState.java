@@ -33,7 +33,7 @@ public final class SpeakerState implements CategoryState, Exportable {
     ArrayNode profiles = Json.MAPPER.createArrayNode();
     Map<String, Double> durations = new LinkedHashMap<>();
     Map<String, String> excluded = new LinkedHashMap<>();
-    List<String> train = new ArrayList<>(), test = new ArrayList<>();
+    List<String> train = new ArrayList<>(), test = new ArrayList<>(), validation = new ArrayList<>();
     String spec;
     Diarizer.Config config = Diarizer.Config.defaults();
     Backend backend = Backend.identity();
@@ -71,6 +71,7 @@ public final class SpeakerState implements CategoryState, Exportable {
         profiles.removeAll();
         train.clear();
         test.clear();
+        validation.clear();
         calibration = null;
         backend = Backend.identity();
         fitted = false;
@@ -111,6 +112,7 @@ public final class SpeakerState implements CategoryState, Exportable {
         excluded.forEach(ex::put);
         train.forEach(o.putArray("train")::add);
         test.forEach(o.putArray("test")::add);
+        validation.forEach(o.putArray("validation")::add);
         o.put("spec", spec).put("fitted", fitted).set("config", config.toJson());
         o.set("backend", backend.toJson());
         if (calibration != null) o.set("calibration", calibration);
@@ -134,6 +136,7 @@ public final class SpeakerState implements CategoryState, Exportable {
         o.path("excluded").fields().forEachRemaining(e -> excluded.put(e.getKey(), e.getValue().asText()));
         o.path("train").forEach(x -> train.add(x.asText()));
         o.path("test").forEach(x -> test.add(x.asText()));
+        o.path("validation").forEach(x -> validation.add(x.asText()));
         spec = o.path("spec").isNull() ? null : o.path("spec").asText(null);
         fitted = o.path("fitted").asBoolean(false);
         config = Diarizer.Config.fromJson(o.path("config"));

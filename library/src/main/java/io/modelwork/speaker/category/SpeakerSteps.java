@@ -147,6 +147,7 @@ final class SpeakerSteps {
         Collections.shuffle(us, new Random(ctx.run().seedFor("speaker.split")));
         s.train.clear();
         s.test.clear();
+        s.validation.clear();
         StepReport r;
         if (us.size() == 1) {
             s.train.add(us.get(0));
@@ -155,10 +156,16 @@ final class SpeakerSteps {
             r.note("with one recording, fit and evaluate see the same session: the DER is a training figure; attach more recordings for a held-out one");
         } else {
             long want = frac <= 0 ? 0 : Math.max(1, Math.min(us.size() - 1, Math.round(frac * us.size())));
-            for (String u : us) (s.test.size() < want ? s.test : s.train).add(u);
-            r = new StepReport("split", "Split by session: " + s.train.size() + " train / " + s.test.size() + " test recordings");
+            double vf = a.getDouble("validation_fraction", 0.0);
+            long room = us.size() - want - 1;
+            long val = vf <= 0 || room < 1 ? 0 : Math.max(1, Math.min(room, Math.round(vf * us.size())));
+            for (String u : us) (s.test.size() < want ? s.test : s.validation.size() < val ? s.validation : s.train).add(u);
+            r = new StepReport("split", "Split by session: " + s.train.size() + " train / " + (val > 0 ? s.validation.size() + " validation / " : "")
+                    + s.test.size() + " test recordings");
+            if (vf > 0 && val == 0) r.note("too few recordings for a validation set (each set keeps at least one): tune scores on the training sessions");
         }
-        r.body().put("by", "session").put("train", s.train.size()).put("test", s.test.size());
+        r.body().put("by", "session").put("train", s.train.size()).put("validation", s.validation.size()).put("test", s.test.size());
+        s.validation.forEach(r.body().putArray("validation_uris")::add);
         s.train.forEach(r.body().putArray("train_uris")::add);
         s.test.forEach(r.body().putArray("test_uris")::add);
         return r;
