@@ -29,14 +29,14 @@ import static io.modelwork.bench.BenchSupport.*;
  * (their RTTMs shifted; the same four voices recur all through), diarized once (decode, VAD + x-vectors, clustering
  * timed apart, agglomerative with the default threshold and spectral) and scored by {@code metrics der} (its time too).
  *
- * <pre>bench/run.sh SpeakerBench [--reps=3] [--long=10]</pre>
+ * <pre>bench/run.sh SpeakerBench [--reps=3] [--long=10 [--methods=ahc,spectral]]</pre>
  */
 public final class SpeakerBench {
     public static void main(String[] argv) throws Exception {
         Flags fl = new Flags(argv);
         int reps = fl.getInt("reps", 3, 1);
         machine();
-        if (fl.getInt("long", 0, 0) > 0) { longRecording(fl.getInt("long", 0, 0)); return; }
+        if (fl.getInt("long", 0, 0) > 0) { longRecording(fl.getInt("long", 0, 0), List.of(fl.get("methods", "ahc,spectral").split(","))); return; }
         Path d = Assets.data("speaker");
         List<List<String>> rows = new ArrayList<>();
         Diarizer.Config c = Diarizer.Config.defaults();
@@ -66,7 +66,7 @@ public final class SpeakerBench {
                 "clustering + smoothing s", "RTF", "s per hour of audio", "DER (threshold " + c.threshold() + ")"), rows);
     }
 
-    static void longRecording(int minutes) throws Exception {
+    static void longRecording(int minutes, List<String> methods) throws Exception {
         Path d = Assets.data("speaker");
         float[] mix = AudioDecoder.decode(d.resolve("synth_mix/mix.wav")).samples(), sample = AudioDecoder.decode(d.resolve("pyannote_sample/sample.wav")).samples();
         List<Rttm.Turn> mixRef = Rttm.read(d.resolve("synth_mix/mix.rttm")).get("mix"), sampleRef = Rttm.read(d.resolve("pyannote_sample/sample.rttm")).get("sample");
@@ -96,7 +96,7 @@ public final class SpeakerBench {
             Diarizer.Embedded e = Diarizer.embed("long", s, vad, xv, c);
             long t2 = System.nanoTime();
             double len = s.length / 16_000.0;
-            for (String method : List.of("ahc", "spectral")) {
+            for (String method : methods) {
                 Diarizer.Config cm = c.withMethod(method);
                 long t3 = System.nanoTime();
                 List<Rttm.Turn> hyp = Diarizer.label(e, Backend.identity(), cm);

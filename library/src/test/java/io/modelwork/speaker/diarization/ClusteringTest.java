@@ -97,4 +97,23 @@ class ClusteringTest {
         assertEquals(4, Arrays.stream(l).distinct().count());
         assertTrue(s < 60, "took " + s + " s");
     }
+
+    @Test void nearestWindowCentreByBinarySearchEqualsTheScan() {
+        Random r = new Random(3);
+        for (int rep = 0; rep < 200; rep++) {
+            int n = 1 + r.nextInt(30);
+            double[] c = new double[n];
+            for (int i = 0; i < n; i++) c[i] = Math.round(r.nextDouble() * 40) / 4.0; // on a 0.25 grid: ties and equal centres
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            Arrays.sort(order, java.util.Comparator.<Integer>comparingDouble(i -> c[i]).thenComparingInt(i -> i));
+            double[] sorted = new double[n];
+            for (int i = 0; i < n; i++) sorted[i] = c[order[i]];
+            for (double t = -0.5; t < 11; t += 0.125) {
+                int best = 0;
+                for (int i = 1; i < n; i++) if (Math.abs(c[i] - t) < Math.abs(c[best] - t)) best = i;
+                assertEquals(best, Diarizer.nearest(order, sorted, t), "t " + t + " centres " + Arrays.toString(c));
+            }
+        }
+    }
 }
