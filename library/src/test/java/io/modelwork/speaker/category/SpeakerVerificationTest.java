@@ -121,4 +121,31 @@ class SpeakerVerificationTest {
         ModelworkException bad = assertThrows(ModelworkException.class, () -> SpeakerUtterances.read(root, tmp.resolve("bad.tsv")));
         assertTrue(bad.where().endsWith("bad.tsv:2"), bad.where());
     }
+
+    /** Silence only and empty files are left out, an 8 kHz file, a 0.5 s file and a one-utterance speaker are named. */
+    @Test void badUtterances(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("v"));
+        try (var s = Files.list(DATA.resolve("espeak_voices"))) {
+            for (Path f : s.filter(p -> p.toString().matches(".*en-(gb|us)_[0-9]+\\.wav")).sorted().toList()) Files.copy(f, root.resolve(f.getFileName()));
+        }
+        Audio a = AudioDecoder.decode(DATA.resolve("espeak_voices/en-us_f3_7.wav"));
+        Files.write(root.resolve("en-us_f3_7.wav"), AudioDecoder.decode(DATA.resolve("espeak_voices/en-us_f3_7.wav"), 8000).wav());
+        Files.write(root.resolve("en-us_f3_8.wav"), a.slice(0, 8000).wav());
+        Files.write(root.resolve("silent_1.wav"), new Audio(new float[32_000], 16_000, null).wav());
+        Files.write(root.resolve("silent_2.wav"), new Audio(new float[0], 16_000, null).wav());
+        Files.copy(DATA.resolve("espeak_voices/en-gb_m3_10.wav"), root.resolve("en-gb_m3_10.wav"));
+        try (Session s = Session.create(tmp)) {
+            s.configure("seed=7 run_dir=" + tmp.resolve("run"));
+            StepReport at = s.attachDataset(Args.of("path", root.toString(), "task", "verification"));
+            System.out.println(at.toText());
+            JsonNode v = at.body().get("validation");
+            assertTrue(v.get("excluded").get("silent_1").asText().contains("silence only"), v.toString());
+            assertTrue(v.get("excluded").has("silent_2"), v.toString());
+            String w = v.get("warnings").toString();
+            assertTrue(w.contains("8000 Hz"), w);
+            assertTrue(w.contains("0.50 s"), w);
+            assertTrue(w.contains("en-gb_m3: one utterance"), w);
+            assertEquals(4, at.body().get("speakers").asInt(), "en-gb, en-us, en-us_f3, en-gb_m3; silent has no usable utterance");
+        }
+    }
 }
