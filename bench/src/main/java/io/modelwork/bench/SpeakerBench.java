@@ -25,13 +25,18 @@ import static io.modelwork.bench.BenchSupport.*;
  * CPU; it is not installable here, so there is no baseline column. One thread. Measured 2026-12-02 on the shared
  * 2-core machine (other jobs running): RTF 0.27 on the sample (≈ 970 s per hour of audio; 97 % of it Vosk), 0.24 on the mix.
  *
- * <pre>bench/run.sh SpeakerBench [--reps=3]</pre>
+ * <p>{@code --long=MIN}: one long recording instead, the mix and the sample alternated until it lasts MIN minutes
+ * (their RTTMs shifted; the same four voices recur all through), diarized once (decode, VAD + x-vectors, clustering
+ * timed apart, agglomerative with the default threshold and spectral) and scored by {@code metrics der} (its time too).
+ *
+ * <pre>bench/run.sh SpeakerBench [--reps=3] [--long=10 [--methods=ahc,spectral]]</pre>
  */
 public final class SpeakerBench {
     public static void main(String[] argv) throws Exception {
         Flags fl = new Flags(argv);
         int reps = fl.getInt("reps", 3, 1);
         machine();
+        if (fl.getInt("long", 0, 0) > 0) { longRecording(fl.getInt("long", 0, 0), List.of(fl.get("methods", "ahc,spectral").split(","))); return; }
         Path d = Assets.data("speaker");
         List<List<String>> rows = new ArrayList<>();
         Diarizer.Config c = Diarizer.Config.defaults();
@@ -59,5 +64,53 @@ public final class SpeakerBench {
         }
         table("speaker.diarization on CPU (median of " + reps + ")", List.of("recording", "decode s", "VAD + x-vectors s",
                 "clustering + smoothing s", "RTF", "s per hour of audio", "DER (threshold " + c.threshold() + ")"), rows);
+    }
+
+    static void longRecording(int minutes, List<String> methods) throws Exception {
+        Path d = Assets.data("speaker");
+        float[] mix = AudioDecoder.decode(d.resolve("synth_mix/mix.wav")).samples(), sample = AudioDecoder.decode(d.resolve("pyannote_sample/sample.wav")).samples();
+        List<Rttm.Turn> mixRef = Rttm.read(d.resolve("synth_mix/mix.rttm")).get("mix"), sampleRef = Rttm.read(d.resolve("pyannote_sample/sample.rttm")).get("sample");
+        List<float[]> parts = new ArrayList<>();
+        List<Rttm.Turn> ref = new ArrayList<>();
+        int n = 0;
+        double t = 0;
+        while (t < minutes * 60.0) {
+            boolean m = parts.size() % 2 == 0;
+            float[] a = m ? mix : sample;
+            for (Rttm.Turn x : m ? mixRef : sampleRef) ref.add(new Rttm.Turn("long", x.start() + t, x.end() + t, x.speaker(), 0));
+            parts.add(a);
+            n += a.length;
+            t += a.length / 16_000.0;
+        }
+        float[] all = new float[n];
+        int o = 0;
+        for (float[] a : parts) { System.arraycopy(a, 0, all, o, a.length); o += a.length; }
+        Path wav = tempDir("speaker-long").resolve("long.wav");
+        java.nio.file.Files.write(wav, new io.modelwork.audio.Audio(all, 16_000, null).wav());
+        List<List<String>> rows = new ArrayList<>();
+        Diarizer.Config c = Diarizer.Config.defaults();
+        try (SileroVad vad = SileroVad.load(); XVectors xv = XVectors.load()) {
+            long t0 = System.nanoTime();
+            float[] s = AudioDecoder.decode(wav).samples();
+            long t1 = System.nanoTime();
+            Diarizer.Embedded e = Diarizer.embed("long", s, vad, xv, c);
+            long t2 = System.nanoTime();
+            double len = s.length / 16_000.0;
+            for (String method : methods) {
+                Diarizer.Config cm = c.withMethod(method);
+                long t3 = System.nanoTime();
+                List<Rttm.Turn> hyp = Diarizer.label(e, Backend.identity(), cm);
+                long t4 = System.nanoTime();
+                var res = DiarizationMetrics.evaluate(Map.of("long", ref), Map.of("long", hyp), null, 0, false);
+                long t5 = System.nanoTime();
+                double total = sec(t1 - t0) + sec(t2 - t1) + sec(t4 - t3);
+                rows.add(List.of(String.format(Locale.ROOT, "%.1f min, %d windows", len / 60, e.windows().size()), method, f(sec(t1 - t0), 2), f(sec(t2 - t1), 1),
+                        f(sec(t4 - t3), 2), f(total / len, 3), f(3600 * total / len, 0),
+                        f(100 * res.der(), 2) + " %", hyp.stream().map(Rttm.Turn::speaker).distinct().count() + "", f(sec(t5 - t4), 3)));
+            }
+        }
+        deleteTree(wav.getParent());
+        table("speaker.diarization on one long recording (CPU, one thread; 4 voices recurring)", List.of("recording", "method", "decode s",
+                "VAD + x-vectors s", "clustering + smoothing s", "RTF", "s per hour of audio", "DER", "speakers found", "metrics der s"), rows);
     }
 }

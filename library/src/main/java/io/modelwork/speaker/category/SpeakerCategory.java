@@ -27,15 +27,17 @@ public final class SpeakerCategory implements Category<SpeakerState> {
             Option.list("rttm", null, "reference RTTM file(s), comma-separated"),
             Option.path("uem", "UEM file: the scored regions per URI (default: pyannote's extent of reference ∪ hypothesis)"),
             Option.path("list", "file of URIs, one a line (default: the URIs of the RTTM)"),
-            Option.text("task", "diarization", "diarization"));
+            Option.path("labels", "verification: file of <file><TAB or comma><speaker> lines (default: sub-folder or <speaker>_<n> file names)"),
+            Option.text("task", "diarization", "diarization, or verification (utterances labelled by speaker)"));
     static final Options PREPARE = Options.of(
             Option.number("vad_threshold", 0.5, 0.01, 0.99, "Silero VAD speech probability threshold"),
             Option.number("window", 1.5, 0.5, 10.0, "x-vector window length in seconds"),
             Option.number("hop", 0.75, 0.1, 10.0, "step between windows in seconds (≤ window)"));
     static final Options SPLIT = Options.of(
-            Option.number("test_fraction", 0.5, 0.0, 1.0, "share of recordings (whole sessions) in the test set"));
+            Option.number("test_fraction", 0.5, 0.0, 1.0, "share of recordings (whole sessions), or for verification of speakers, in the test set"),
+            Option.number("validation_fraction", 0.0, 0.0, 1.0, "diarization: share of recordings in a validation set (tune scores there; default none: tune uses the training sessions)"));
     static final Options BUILD = Options.of(
-            Option.text("spec", "speaker.diarization", "speaker.diarization"),
+            Option.text("spec", "speaker.diarization", "speaker.diarization or speaker.verification"),
             Option.choice("method", "ahc", List.of("ahc", "spectral"), "agglomerative (distance threshold) or spectral (eigengap) clustering"),
             Option.number("threshold", 0.75, 0.0, 2.0, "agglomerative: cosine distance at which merging stops (fit learns it)"),
             Option.integer("num_speakers", 0, 0, 100, "known number of speakers (0 = estimate)"),
@@ -44,33 +46,36 @@ public final class SpeakerCategory implements Category<SpeakerState> {
             Option.number("min_turn", 0.5, 0.0, 10.0, "turns shorter than this (s) go to their longer neighbour"));
     static final Options FIT = Options.of(
             Option.number("shrink", 1.0, 0.0, 100.0, "whitening shrinkage (λ = shrink · mean eigenvalue)"),
-            Option.bool("lda", true, "add LDA when the training sessions have ≥ 5 speakers"));
+            Option.bool("lda", true, "add LDA when the training sessions have ≥ 5 speakers"),
+            Option.choice("backend", "auto", List.of("auto", "none", "mean", "whitening", "lda"),
+                    "verification back end: auto = the best by speaker-held-out cross-validation; none = length normalisation only"));
     static final Options EVALUATE = Options.of(
-            Option.choice("on", "test", List.of("test", "train", "all"), "which recordings to score"),
+            Option.choice("on", "test", List.of("test", "train", "validation", "all"), "which recordings (verification: speakers) to score"),
             Option.number("collar", null, 0.0, 5.0, "pyannote's collar: total width (s) around reference boundaries not scored (default: calibrate's, else 0)"),
             Option.bool("skip_overlap", false, "do not score overlapped reference speech"),
-            Option.integer("worst", 3, 0, 100, "worst reference turns (least covered by their speaker's label) kept as audio clips"));
-    static final Options TUNE = Options.of(
-            Option.numbers("vad_threshold", null, 0.01, 0.99, "VAD thresholds to try"),
-            Option.numbers("window", null, 0.5, 10.0, "window lengths to try"),
-            Option.numbers("hop", null, 0.1, 10.0, "hops to try"),
-            Option.numbers("threshold", null, 0.0, 2.0, "agglomerative thresholds to try"),
-            Option.list("method", null, "methods to try (ahc, spectral)"));
+            Option.integer("worst", 3, 0, 100, "worst reference turns (least covered by their speaker's label) kept as audio clips"),
+            Option.number("p_target", 0.01, 1e-6, 0.5, "verification: prior of a target trial in the detection cost (NIST SRE: 0.01)"),
+            Option.number("c_miss", 1.0, 0.0, 1e6, "verification: cost of a missed target"),
+            Option.number("c_fa", 1.0, 0.0, 1e6, "verification: cost of a false acceptance"));
+    static final Options TUNE = SpeakerTune.OPTIONS;
     static final Options CALIBRATE = Options.of(
-            Option.number("max_der_gap", 0.01, 0.0, 1.0, "collar policy: the smallest collar whose DER is within this of the 0.5 s one"));
+            Option.number("max_der_gap", 0.01, 0.0, 1.0, "collar policy: the smallest collar whose DER is within this of the 0.5 s one"),
+            Option.number("target_far", 0.01, 0.0, 1.0, "verification: the score threshold's false-acceptance rate on the training speakers' trials"));
     static final Options EXPORT = Options.of(Option.path("dir", "export folder (default <run>/export)"));
 
     @Override public String name() { return "speaker"; }
 
     @Override public String description() { return "speaker diarization (Silero VAD, Vosk x-vectors, clustering), scored by pyannote-exact DER/JER"; }
 
-    @Override public Set<String> tasks() { return Set.of("diarization", "speaker_diarization"); }
+    @Override public Set<String> tasks() { return Set.of("diarization", "speaker_diarization", "verification", "speaker_verification"); }
 
-    @Override public Map<String, String> specs() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("speaker.diarization", "Silero VAD → sliding-window Kaldi x-vectors (Vosk) → agglomerative/spectral clustering → RTTM");
-        return m;
+    static final Map<String, String> SPECS = new LinkedHashMap<>();
+    static {
+        SPECS.put("speaker.diarization", "Silero VAD → sliding-window Kaldi x-vectors (Vosk) → agglomerative/spectral clustering → RTTM");
+        SPECS.put("speaker.verification", "whole-utterance Kaldi x-vectors (Vosk) → mean/whitening/LDA back end → cosine scores, EER/minDCF");
     }
+
+    @Override public Map<String, String> specs() { return new LinkedHashMap<>(SPECS); }
 
     @Override public int recognise(Args a) {
         // above RECOGNISED: a reference RTTM is more specific than a folder of audio (which asr recognises too)
@@ -98,14 +103,18 @@ public final class SpeakerCategory implements Category<SpeakerState> {
 
     @Override public StepHandler<SpeakerState> handler(Step step) {
         return switch (step) {
-            case ATTACH_DATASET -> SpeakerSteps::attach;
-            case PREPARE_DATA -> SpeakerSteps::prepare;
-            case SPLIT -> SpeakerSteps::split;
+            case ATTACH_DATASET -> (s, a, c) -> SpeakerVerify.asked(a) ? SpeakerVerify.attach(s, a, c) : SpeakerSteps.attach(s, a, c);
+            case PREPARE_DATA -> (s, a, c) -> s.verification() ? SpeakerVerify.prepare(s, a, c) : SpeakerSteps.prepare(s, a, c);
+            case SPLIT -> (s, a, c) -> s.verification() ? SpeakerVerify.split(s, a, c) : SpeakerSteps.split(s, a, c);
             case BUILD -> SpeakerSteps::build;
-            case FIT -> SpeakerSteps::fit;
-            case EVALUATE -> SpeakerScoring::evaluate;
-            case TUNE -> SpeakerScoring::tune;
-            case CALIBRATE -> SpeakerScoring::calibrate;
+            case FIT -> (s, a, c) -> s.verification() ? SpeakerVerify.fit(s, a, c) : SpeakerSteps.fit(s, a, c);
+            case EVALUATE -> (s, a, c) -> s.verification() ? SpeakerVerify.evaluate(s, a, c) : SpeakerScoring.evaluate(s, a, c);
+            case TUNE -> (s, a, c) -> {
+                if (s.verification()) throw new io.modelwork.core.ModelworkException("tune is not built for speaker.verification yet", "tune",
+                        "fit (back end) and calibrate (threshold for a target FAR) are its learnt parameters; tune applies to speaker.diarization");
+                return SpeakerTune.tune(s, a, c);
+            };
+            case CALIBRATE -> (s, a, c) -> s.verification() ? SpeakerVerify.calibrate(s, a, c) : SpeakerScoring.calibrate(s, a, c);
             case EXPORT -> SpeakerScoring::export;
             case REGISTER -> new RegisterHandler<>();
             case ARTIFACTS -> new ArtifactsHandler<>();

@@ -33,6 +33,7 @@ final class SpeakerScoring {
     static List<String> on(SpeakerState s, String on) {
         return switch (on) {
             case "train" -> s.train;
+            case "validation" -> s.validation;
             case "all" -> new ArrayList<>(s.durations.keySet());
             default -> s.test;
         };
@@ -50,14 +51,15 @@ final class SpeakerScoring {
         ObjectNode b = r.body();
         b.put("der", res.der()).put("jer", res.jer()).put("collar", collar).put("skip_overlap", skip).put("on", a.getString("on", "test"));
         b.put("false_alarm", res.falseAlarm()).put("missed", res.missed()).put("confusion", res.confusion()).put("total", res.total());
-        double overlap = 0, speech = 0;
-        for (var p : s.profiles)
-            if (us.contains(p.path("uri").asText())) {
-                double sp = p.path("speech_share").asDouble() * p.path("duration_s").asDouble();
-                speech += sp;
-                overlap += p.path("overlap_share").asDouble() * sp;
-            }
-        b.put("reference_overlap_share", speech == 0 ? 0 : overlap / speech);
+        Map<String, SpeakerOverlap> ovs = new LinkedHashMap<>();
+        SpeakerOverlap ov = SpeakerOverlap.zero();
+        for (String u : us) {
+            SpeakerOverlap o = SpeakerOverlap.of(s.dataset.turns(u), hyp.getOrDefault(u, List.of()), s.durations.getOrDefault(u, 0.0));
+            ovs.put(u, o);
+            ov = ov.plus(o);
+        }
+        b.put("reference_overlap_share", ov.speech() == 0 ? 0 : ov.overlap() / ov.speech());
+        b.set("overlap", ov.toJson(res.missed()));
         ObjectNode m = b.putObject("metrics");
         m.put("der", res.der()).put("jer", res.jer()).put("false_alarm", res.falseAlarm()).put("missed", res.missed())
                 .put("confusion", res.confusion()).put("total", res.total());
@@ -66,21 +68,25 @@ final class SpeakerScoring {
         StringColumn fu = StringColumn.create("uri");
         DoubleColumn fd = DoubleColumn.create("der"), fj = DoubleColumn.create("jer"), ffa = DoubleColumn.create("false_alarm_s"),
                 fm = DoubleColumn.create("missed_s"), fc = DoubleColumn.create("confusion_s"), ft = DoubleColumn.create("total_s"),
-                fs = DoubleColumn.create("hyp_speakers");
+                fs = DoubleColumn.create("hyp_speakers"), fo = DoubleColumn.create("overlap_s"), fom = DoubleColumn.create("missed_in_overlap_s");
         for (DiarizationMetrics.FileResult f : res.files()) {
             fu.append(f.uri()); fd.append(f.der()); fj.append(f.jer()); ffa.append(f.falseAlarm()); fm.append(f.missed());
             fc.append(f.confusion()); ft.append(f.total());
             fs.append(hyp.getOrDefault(f.uri(), List.of()).stream().map(Rttm.Turn::speaker).distinct().count());
+            SpeakerOverlap o = ovs.getOrDefault(f.uri(), SpeakerOverlap.zero());
+            fo.append(o.overlap()); fom.append(o.missedInOverlap());
         }
-        files.addColumns(fu, fd, fj, ffa, fm, fc, ft, fs);
+        files.addColumns(fu, fd, fj, ffa, fm, fc, ft, fs, fo, fom);
         r.table(files).table(perSpeaker(s, us, hyp));
         if (!us.isEmpty()) r.chart(timeline(us.get(0), s.dataset.turns(us.get(0)), hyp.get(us.get(0))));
         r.gallery(worstClips(s, us, hyp, a.getInt("worst", 3), ctx));
         ObjectNode h = b.putObject("hypothesis");
         hyp.forEach((u, ts) -> { var arr = h.putArray(u); for (Rttm.Turn t : ts) arr.addArray().add(t.start()).add(t.end()).add(t.speaker()); });
         res.warnings().forEach(r::note);
-        r.note(String.format(Locale.ROOT, "overlapped speech is %.1f %% of the reference speech; the pipeline gives one speaker per frame, so "
-                + "the second speaker of an overlap always counts as missed", 100 * b.path("reference_overlap_share").asDouble()));
+        r.note(String.format(Locale.ROOT, "overlapped speech: %.2f s, %.1f %% of the reference speech; %.2f s of speech missed inside it "
+                + "(%.0f %% of all missed speech; 10 ms frames, no collar); the pipeline gives one speaker per frame, so the second speaker of "
+                + "an overlap is always missed (hypothesis overlap %.2f s)", ov.overlap(), 100 * (ov.speech() == 0 ? 0 : ov.overlap() / ov.speech()),
+                ov.missedInOverlap(), 100 * b.get("overlap").get("share_of_missed").asDouble(), ov.detected()));
         return r;
     }
 
@@ -168,42 +174,6 @@ final class SpeakerScoring {
         return Chart.line("timeline", "Timeline of " + uri + ": reference rows, then hypothesis rows", "time (s)", "speaker row", series);
     }
 
-    static StepReport tune(SpeakerState s, Args a, StepContext ctx) {
-        List<String> us = s.train;
-        double[] vads = a.getDoubles("vad_threshold", new double[]{s.config.vadThreshold()});
-        double[] wins = a.getDoubles("window", new double[]{s.config.window()});
-        double[] hops = a.getDoubles("hop", new double[]{s.config.hop()});
-        double[] ths = a.getDoubles("threshold", new double[]{0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0, 1.1});
-        List<String> methods = a.has("method") ? a.getList("method") : List.of("ahc", "spectral");
-        Table t = Table.create("trials (DER on the training sessions)");
-        StringColumn me = StringColumn.create("method");
-        DoubleColumn cv = DoubleColumn.create("vad_threshold"), cw = DoubleColumn.create("window"), ch = DoubleColumn.create("hop"),
-                ct = DoubleColumn.create("threshold"), cd = DoubleColumn.create("der");
-        double current = SpeakerSteps.trainDer(s, s.config, s.backend), best = current;
-        Diarizer.Config bestC = s.config;
-        int n = 0, total = vads.length * wins.length * hops.length;
-        for (double v : vads) for (double w : wins) for (double h : hops) {
-            if (h > w) continue;
-            ctx.progress().update("tune", ++n, total, "vad " + v + ", window " + w + ", hop " + h);
-            for (String m : methods)
-                for (double th : m.equals("spectral") ? new double[]{s.config.threshold()} : ths) {
-                    Diarizer.Config c = s.config.withVad(v, w, h).withMethod(m).withThreshold(th);
-                    double d = SpeakerSteps.trainDer(s, c, s.backend);
-                    me.append(m); cv.append(v); cw.append(w); ch.append(h); ct.append(th); cd.append(d);
-                    if (d < best - 1e-9) { best = d; bestC = c; }
-                }
-        }
-        t.addColumns(me, cv, cw, ch, ct, cd);
-        boolean applied = best < current - 1e-9;
-        if (applied) { s.config = bestC; ctx.invalidate(Step.EVALUATE); }
-        StepReport r = new StepReport("tune", applied ? String.format(Locale.ROOT, "Tuned: training DER %.2f %% → %.2f %%", 100 * current, 100 * best)
-                : String.format(Locale.ROOT, "Kept the current pipeline (training DER %.2f %%): no trial was better", 100 * current));
-        r.body().put("applied", applied).put("current_der", current).put("best_der", best).put("trials", t.rowCount()).set("best", bestC.toJson());
-        r.table(t);
-        r.note("trials are scored on the training sessions (the test sessions stay held out); x-vectors are cached per VAD/window setting");
-        return r;
-    }
-
     static StepReport calibrate(SpeakerState s, Args a, StepContext ctx) {
         double tol = a.getDouble("max_der_gap", 0.01);
         Map<String, List<Rttm.Turn>> hyp = s.diarize(s.train, s.config, s.backend, ctx, "calibrate");
@@ -232,11 +202,15 @@ final class SpeakerScoring {
         Path dir = a.has("dir") ? Path.of(a.getString("dir", null)) : ctx.run().runDir().resolve("export");
         if (!a.has("dir")) for (int k = 2; Files.exists(dir); k++) dir = ctx.run().runDir().resolve("export-" + k);
         try (BundleWriter b = BundleWriter.create(dir, "export")) {
-            ObjectNode p = Json.object();
-            p.put("format", "modelwork.speaker/1").put("spec", s.spec).put("fitted", s.fitted);
-            p.set("config", s.config.toJson());
-            p.putObject("audio").put("decoder", "FFmpeg (JavaCV 1.5.11)").put("sample_rate", 16000).put("channels", 1);
-            p.put("vad", "silero_vad_v5.onnx (@ricky0123/vad-web@0.0.31)");
+            ObjectNode p;
+            if (s.verification()) p = SpeakerVerify.pipeline(s);
+            else {
+                p = Json.object();
+                p.put("format", "modelwork.speaker/1").put("spec", s.spec).put("fitted", s.fitted);
+                p.set("config", s.config.toJson());
+                p.putObject("audio").put("decoder", "FFmpeg (JavaCV 1.5.11)").put("sample_rate", 16000).put("channels", 1);
+                p.put("vad", "silero_vad_v5.onnx (@ricky0123/vad-web@0.0.31)");
+            }
             b.json("pipeline.json", p);
             b.json("backend.json", s.backend.toJson());
             b.json("model.json", XVectors.reference());
@@ -245,7 +219,7 @@ final class SpeakerScoring {
             b.manifest().put("format", "modelwork.speaker/1").put("spec", s.spec);
             s.exportDir = b.publish();
         }
-        StepReport r = new StepReport("export", "Exported the diarization pipeline to " + s.exportDir);
+        StepReport r = new StepReport("export", "Exported the " + (s.verification() ? "verification" : "diarization") + " pipeline to " + s.exportDir);
         r.body().put("dir", s.exportDir.toString());
         r.note("the bundle references the Vosk models (names, versions, SHA-256) instead of copying them");
         return r;

@@ -35,12 +35,8 @@ final class SpeakerSteps {
         List<Path> rttms = a.has("rttm") ? a.getList("rttm").stream().map(Path::of).toList() : List.of();
         SpeakerDataset d = SpeakerDataset.read(path, rttms, a.has("uem") ? Path.of(a.getString("uem", null)) : null,
                 a.has("list") ? Path.of(a.getString("list", null)) : null);
+        s.reset();
         s.dataset = d;
-        s.cache.clear();
-        s.excluded.clear();
-        s.durations.clear();
-        s.profiles.removeAll();
-        s.fitted = false;
         List<String> outside = new ArrayList<>(), warnings = new ArrayList<>();
         Table t = Table.create("recordings");
         StringColumn uri = StringColumn.create("uri"), issues = StringColumn.create("issues");
@@ -151,6 +147,7 @@ final class SpeakerSteps {
         Collections.shuffle(us, new Random(ctx.run().seedFor("speaker.split")));
         s.train.clear();
         s.test.clear();
+        s.validation.clear();
         StepReport r;
         if (us.size() == 1) {
             s.train.add(us.get(0));
@@ -159,19 +156,38 @@ final class SpeakerSteps {
             r.note("with one recording, fit and evaluate see the same session: the DER is a training figure; attach more recordings for a held-out one");
         } else {
             long want = frac <= 0 ? 0 : Math.max(1, Math.min(us.size() - 1, Math.round(frac * us.size())));
-            for (String u : us) (s.test.size() < want ? s.test : s.train).add(u);
-            r = new StepReport("split", "Split by session: " + s.train.size() + " train / " + s.test.size() + " test recordings");
+            double vf = a.getDouble("validation_fraction", 0.0);
+            long room = us.size() - want - 1;
+            long val = vf <= 0 || room < 1 ? 0 : Math.max(1, Math.min(room, Math.round(vf * us.size())));
+            for (String u : us) (s.test.size() < want ? s.test : s.validation.size() < val ? s.validation : s.train).add(u);
+            r = new StepReport("split", "Split by session: " + s.train.size() + " train / " + (val > 0 ? s.validation.size() + " validation / " : "")
+                    + s.test.size() + " test recordings");
+            if (vf > 0 && val == 0) r.note("too few recordings for a validation set (each set keeps at least one): tune scores on the training sessions");
         }
-        r.body().put("by", "session").put("train", s.train.size()).put("test", s.test.size());
+        r.body().put("by", "session").put("train", s.train.size()).put("validation", s.validation.size()).put("test", s.test.size());
+        s.validation.forEach(r.body().putArray("validation_uris")::add);
         s.train.forEach(r.body().putArray("train_uris")::add);
         s.test.forEach(r.body().putArray("test_uris")::add);
         return r;
     }
 
     static StepReport build(SpeakerState s, Args a, StepContext ctx) {
-        String spec = a.getString("spec", "speaker.diarization");
-        if (!spec.equals("speaker.diarization"))
-            throw new ModelworkException("Unknown speaker spec '" + spec + "'", "build spec", "use speaker.diarization");
+        String spec = a.getString("spec", s.verification() ? "speaker.verification" : "speaker.diarization");
+        if (!SpeakerCategory.SPECS.containsKey(spec))
+            throw new ModelworkException("Unknown speaker spec '" + spec + "'", "build spec", "use " + String.join(" or ", SpeakerCategory.SPECS.keySet()));
+        if (spec.equals("speaker.verification") != s.verification())
+            throw new ModelworkException(spec + " does not fit the attached data (" + (s.verification() ? "utterances labelled by speaker" : "recordings with an RTTM") + ")",
+                    "build spec", s.verification() ? "build spec=speaker.verification, or attach recordings with rttm= for diarization"
+                            : "build spec=speaker.diarization, or attach utterances with task=verification");
+        if (s.verification()) {
+            s.spec = spec;
+            s.backend = Backend.identity();
+            s.fitted = false;
+            XVectors.speakerModelDir();
+            StepReport r = new StepReport("build", "Built speaker.verification (whole-utterance x-vectors, cosine scoring)");
+            r.body().put("spec", spec).set("model", XVectors.reference());
+            return r;
+        }
         Clustering.Bounds b = new Clustering.Bounds(a.getInt("num_speakers", 0), a.getInt("min_speakers", 1), a.getInt("max_speakers", 0));
         if (b.max() > 0 && b.min() > b.max())
             throw new ModelworkException("min_speakers " + b.min() + " > max_speakers " + b.max(), "build", "give min_speakers ≤ max_speakers");

@@ -32,6 +32,13 @@ public final class Backend {
 
     public static Backend identity() { return new Backend(null, null, "none"); }
 
+    /** Mean subtraction then length normalisation (no whitening). */
+    public static Backend centring(List<double[]> xs) {
+        double[] mu = new double[xs.get(0).length];
+        for (double[] x : xs) for (int i = 0; i < mu.length; i++) mu[i] += x[i] / xs.size();
+        return new Backend(mu, null, "mean");
+    }
+
     public String kind() { return kind; }
 
     public int outputDim() { return w == null ? XVectors.DIM : w.length; }
@@ -133,6 +140,6 @@ public final class Backend {
             w = new double[t.size()][];
             for (int r = 0; r < w.length; r++) { w[r] = new double[t.get(r).size()]; for (int i = 0; i < w[r].length; i++) w[r][i] = t.get(r).get(i).asDouble(); }
         }
-        return new Backend(mu, w, o.path("kind").asText("whitening"));
+        return new Backend(mu, w, o.path("kind").asText(w == null ? "mean" : "whitening"));
     }
 }

@@ -52,28 +52,50 @@ public final class Clustering {
         int n = x.size();
         int[] labels = new int[n];
         if (n == 0) return labels;
-        double[][] d = new double[n][n];
-        for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) d[i][j] = d[j][i] = 1 - cos(x.get(i), x.get(j));
-        List<List<Integer>> clusters = new ArrayList<>();
-        for (int i = 0; i < n; i++) clusters.add(new ArrayList<>(List.of(i)));
-        int lo = b.lo(n), hi = b.hi(n);
-        while (clusters.size() > 1) {
-            double best = Double.POSITIVE_INFINITY;
-            int bi = -1, bj = -1;
-            for (int i = 0; i < clusters.size(); i++)
-                for (int j = i + 1; j < clusters.size(); j++) {
-                    double s = 0;
-                    for (int p : clusters.get(i)) for (int q : clusters.get(j)) s += d[p][q];
-                    s /= clusters.get(i).size() * (double) clusters.get(j).size();
-                    if (s < best) { best = s; bi = i; bj = j; }
-                }
-            if (clusters.size() <= lo) break;
-            long large = clusters.stream().filter(c -> c.size() >= minSize).count();
-            boolean joinsLarge = clusters.get(bi).size() >= minSize && clusters.get(bj).size() >= minSize;
+        // cluster distances (average linkage) in a packed upper triangle, kept by the Lance–Williams update
+        // d(k, i∪j) = (|i| d(k,i) + |j| d(k,j)) / (|i| + |j|); each row's nearest later cluster is cached, so a merge costs
+        // O(n) plus a rescan of the rows that pointed at the merged pair: O(n²) overall instead of O(n³)
+        float[] d = new float[(int) ((long) n * (n - 1) / 2)];
+        for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) d[idx(i, j, n)] = (float) (1 - cos(x.get(i), x.get(j)));
+        int[] size = new int[n], next = new int[n], prev = new int[n], arg = new int[n];
+        float[] rowMin = new float[n];
+        List<List<Integer>> members = new ArrayList<>();
+        for (int i = 0; i < n; i++) { size[i] = 1; next[i] = i + 1; prev[i] = i - 1; members.add(new ArrayList<>(List.of(i))); }
+        for (int i = 0; i < n; i++) rescan(i, d, next, n, rowMin, arg);
+        int lo = b.lo(n), hi = b.hi(n), active = n;
+        long large = minSize <= 1 ? n : 0;
+        while (active > 1) {
+            int bi = -1;
+            for (int i = 0; i < n && i >= 0; i = next[i]) if (arg[i] >= 0 && (bi < 0 || rowMin[i] < rowMin[bi])) bi = i;
+            int bj = arg[bi];
+            double best = rowMin[bi];
+            if (active <= lo) break;
+            boolean joinsLarge = size[bi] >= minSize && size[bj] >= minSize;
             if (b.num() > 0) { if (joinsLarge && large <= b.num()) break; }
             else if (best > threshold && large <= hi) break;
-            clusters.get(bi).addAll(clusters.remove(bj));
+            // merge bj into bi
+            large -= (size[bi] >= minSize ? 1 : 0) + (size[bj] >= minSize ? 1 : 0);
+            for (int k = 0; k < n && k >= 0; k = next[k]) {
+                if (k == bi || k == bj) continue;
+                int ki = k < bi ? idx(k, bi, n) : idx(bi, k, n), kj = k < bj ? idx(k, bj, n) : idx(bj, k, n);
+                d[ki] = (float) ((size[bi] * (double) d[ki] + size[bj] * (double) d[kj]) / (size[bi] + size[bj]));
+            }
+            size[bi] += size[bj];
+            large += size[bi] >= minSize ? 1 : 0;
+            members.get(bi).addAll(members.get(bj));
+            if (prev[bj] >= 0) next[prev[bj]] = next[bj];
+            if (next[bj] < n) prev[next[bj]] = prev[bj];
+            active--;
+            for (int k = 0; k < n && k >= 0; k = next[k]) {
+                if (k == bi || arg[k] == bj || arg[k] == bi) { rescan(k, d, next, n, rowMin, arg); continue; }
+                if (k < bi) {
+                    float v = d[idx(k, bi, n)];
+                    if (v < rowMin[k] || (v == rowMin[k] && bi < arg[k])) { rowMin[k] = v; arg[k] = bi; }
+                }
+            }
         }
+        List<List<Integer>> clusters = new ArrayList<>();
+        for (int i = 0; i < n && i >= 0; i = next[i]) clusters.add(members.get(i));
         List<List<Integer>> big = clusters.stream().filter(c -> c.size() >= minSize).toList();
         if (!big.isEmpty() && big.size() < clusters.size()) {
             List<double[]> cent = new ArrayList<>();
@@ -87,14 +109,25 @@ public final class Clustering {
             for (List<Integer> c : clusters) {
                 if (c.size() >= minSize) continue;
                 for (int i : c) {
-                    int arg = 0;
-                    for (int k = 1; k < cent.size(); k++) if (cosn(x.get(i), cent.get(k)) > cosn(x.get(i), cent.get(arg))) arg = k;
-                    out.get(arg).add(i);
+                    int near = 0;
+                    for (int k = 1; k < cent.size(); k++) if (cosn(x.get(i), cent.get(k)) > cosn(x.get(i), cent.get(near))) near = k;
+                    out.get(near).add(i);
                 }
             }
             clusters = out;
         }
         return relabel(clusters, n);
+    }
+
+    private static int idx(int i, int j, int n) { return (int) ((long) i * (2L * n - i - 1) / 2 + (j - i - 1)); }
+
+    /** Row {@code i}'s nearest later active cluster (the first on a tie), or arg −1 when there is none. */
+    private static void rescan(int i, float[] d, int[] next, int n, float[] rowMin, int[] arg) {
+        float m = Float.POSITIVE_INFINITY;
+        int a = -1;
+        for (int j = next[i]; j < n; j = next[j]) { float v = d[idx(i, j, n)]; if (v < m) { m = v; a = j; } }
+        rowMin[i] = m;
+        arg[i] = a;
     }
 
     /** Cosine of a unit vector and any vector. */

@@ -127,20 +127,19 @@ public final class Diarizer {
         if (ws.isEmpty()) return List.of();
         List<double[]> x = backend.apply(ws.stream().map(Window::x).toList());
         int[] lab = "spectral".equals(c.method()) ? Clustering.spectral(x, c.bounds(), 0) : Clustering.agglomerative(x, c.threshold(), c.bounds());
-        // frames of speech → label of the nearest window centre
+        // frames of speech → label of the nearest window centre (the first window on a tie), by binary search
+        Integer[] order = new Integer[ws.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> ws.get(i).centre()).thenComparingInt(i -> i));
+        double[] centres = new double[order.length];
+        for (int i = 0; i < order.length; i++) centres[i] = ws.get(order[i]).centre();
         List<double[]> turns = new ArrayList<>(); // {start, end, label}
         for (double[] r : e.speech()) {
             int prev = -1;
             double start = r[0];
             for (double t = r[0]; t < r[1] - 1e-9; t += FRAME) {
                 double mid = Math.min(t + FRAME / 2, r[1]);
-                int best = 0;
-                double bd = Double.POSITIVE_INFINITY;
-                for (int i = 0; i < ws.size(); i++) {
-                    double dd = Math.abs(ws.get(i).centre() - mid);
-                    if (dd < bd) { bd = dd; best = i; }
-                }
-                int l = lab[best];
+                int l = lab[nearest(order, centres, mid)];
                 if (prev >= 0 && l != prev) { turns.add(new double[]{start, t, prev}); start = t; }
                 prev = l;
             }
@@ -150,6 +149,24 @@ public final class Diarizer {
         List<Rttm.Turn> out = new ArrayList<>();
         for (double[] t : turns) out.add(new Rttm.Turn(e.uri(), t[0], t[1], "spk" + (int) t[2], 0));
         return out;
+    }
+
+    /** The window whose centre is nearest {@code t}; the lowest index among equally near ones. */
+    static int nearest(Integer[] order, double[] centres, double t) {
+        int lo = 0, hi = centres.length;
+        while (lo < hi) { int m = (lo + hi) >>> 1; if (centres[m] < t) lo = m + 1; else hi = m; }
+        double bd = Double.POSITIVE_INFINITY;
+        int best = -1;
+        // the candidates: the run of equal centres just below t and the run at or above it
+        for (int k = lo - 1; k >= 0 && (k == lo - 1 || centres[k] == centres[lo - 1]); k--) {
+            double dd = Math.abs(centres[k] - t);
+            if (dd < bd || (dd == bd && order[k] < best)) { bd = dd; best = order[k]; }
+        }
+        for (int k = lo; k < centres.length && (k == lo || centres[k] == centres[lo]); k++) {
+            double dd = Math.abs(centres[k] - t);
+            if (dd < bd || (dd == bd && order[k] < best)) { bd = dd; best = order[k]; }
+        }
+        return best;
     }
 
     /** Turns shorter than {@code minTurn} touching a neighbour take the longer touching neighbour's label; then merges. */

@@ -64,4 +64,31 @@ public final class Verification {
         }
         return new Result(t.length, nt, eer, eerTh, minDcf, dcfTh, targetFar, farTh, frrAtFar);
     }
+
+    /** {FAR, FRR} when a trial is accepted at score ≥ {@code threshold}. */
+    public static double[] ratesAt(List<Trial> trials, double threshold) {
+        int nt = 0, nn = 0, miss = 0, fa = 0;
+        for (Trial t : trials)
+            if (t.target()) { nt++; if (t.score() < threshold) miss++; }
+            else { nn++; if (t.score() >= threshold) fa++; }
+        return new double[]{nn == 0 ? Double.NaN : fa / (double) nn, nt == 0 ? Double.NaN : miss / (double) nt};
+    }
+
+    /**
+     * The DET curve: {FAR[], FRR[]} at every threshold between sorted scores (from accept-all to reject-all), as
+     * sklearn's {@code roc_curve} gives it ({@code FRR = 1 − TPR}).
+     */
+    public static double[][] det(List<Trial> trials) {
+        int nt = (int) trials.stream().filter(Trial::target).count(), nn = trials.size() - nt;
+        Trial[] t = trials.toArray(new Trial[0]);
+        Arrays.sort(t, (p, q) -> Double.compare(p.score(), q.score()));
+        double[] far = new double[t.length + 1], frr = new double[t.length + 1];
+        int missed = 0, rejectedNon = 0;
+        for (int k = 0; k <= t.length; k++) {
+            if (k > 0) { if (t[k - 1].target()) missed++; else rejectedNon++; }
+            far[k] = nn == 0 ? 0 : (nn - rejectedNon) / (double) nn;
+            frr[k] = nt == 0 ? 0 : missed / (double) nt;
+        }
+        return new double[][]{far, frr};
+    }
 }

@@ -51,6 +51,12 @@ class SpeakerLifecycleTest {
             System.out.printf("DER mix %.4f sample %.4f (pyannote 3.1: 0.198)%n", mix, sample);
             assertTrue(mix < 0.06, "synth_mix DER " + mix);
             assertTrue(sample < 0.17, "pyannote sample DER " + sample);
+            JsonNode ov = all.body().get("overlap");
+            System.out.println("overlap: " + ov);
+            // the sample's six overlaps (RTTM by hand: 0.03 + 0.10 + 0.46 + 0.21 + 0.44 + 0.65 = 1.89 s); all of it is missed
+            assertEquals(1.89, ov.get("reference_overlap_s").asDouble(), 0.02, ov.toString());
+            assertEquals(ov.get("reference_overlap_s").asDouble(), ov.get("missed_in_overlap_s").asDouble(), 0.02, "one label per frame");
+            assertEquals(0.0, ov.get("hypothesis_overlap_s").asDouble());
             assertFalse(all.gallery().isEmpty(), "the worst turns come as audio clips");
             assertTrue(java.nio.file.Files.isRegularFile(Path.of(all.gallery().get(0).mediaPath())));
             assertFalse(all.charts().isEmpty(), "the timeline");
