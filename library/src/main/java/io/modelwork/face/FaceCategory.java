@@ -26,6 +26,7 @@ public final class FaceCategory implements Category<FaceState> {
             Option.path("path", "folder with one sub-folder of images per person (person_id = folder name); loose images are detection-only"),
             Option.path("pairs", "LFW-style pairs file: 'name i j' (same) / 'name1 i name2 j' (different), i 1-based in natural name order"),
             Option.integer("identities", 0, 0, 1_000_000, "use only the first N people (natural name order); 0 = all"),
+            Option.path("photos", "a folder of (group) photos: evaluate finds every face in them and names it from the enrolled gallery (or 'unknown')"),
             Option.bool("detect", true, "profile and validate with YuNet (faces per image, sizes; no face / several faces / tiny faces named)"),
             Option.number("min_score", 0.7, 0.0, 1.0, "detector score for the profile"),
             Option.text("task", null, "face (face_recognition)"));

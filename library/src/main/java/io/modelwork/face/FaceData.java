@@ -85,6 +85,14 @@ final class FaceData {
                     "put each person's images in a sub-folder named by the person (e.g. alice/1.jpg, bob/1.jpg); "
                             + (loose.isEmpty() ? "" : "the " + loose.size() + " loose images are used for detection only"));
         s.root = root;
+        s.photos = null;
+        if (a.has("photos")) {
+            Path ph = Path.of(a.getString("photos", null)).toAbsolutePath().normalize();
+            if (!Files.isDirectory(ph) || images(ph).isEmpty())
+                throw new ModelworkException("photos= must be a folder of images", ph.toString(),
+                        "give a folder of (group) photos: evaluate finds every face in them and names it from the gallery");
+            s.photos = ph;
+        }
         s.people.clear();
         s.people.putAll(people);
         s.threads = ctx.run().threads();
@@ -97,7 +105,7 @@ final class FaceData {
         ObjectNode b = r.body();
         int images = people.values().stream().mapToInt(List::size).sum();
         b.put("path", root.toString()).put("identities", people.size()).put("images", images).put("pairs", pairs.size())
-                .put("detection_only_images", loose.size());
+                .put("detection_only_images", loose.size()).put("photos", s.photos == null ? 0 : images(s.photos).size());
         ArrayNode problems = b.putArray("problems");
         Map<String, List<String>> byHash = new LinkedHashMap<>();
         StringBuilder fp = new StringBuilder();

@@ -90,6 +90,15 @@ final class FaceEvaluate {
         r.table(Tables.keyValues("Identification and verification", kv));
         r.chart(Chart.line("roc", "ROC (all evaluation pairs)", "FAR", "TAR", List.of(Chart.Series.line("ROC", roc.fpr(), roc.tpr()))));
         r.gallery(gallery(s, all, pairs, th, a.getInt("gallery", 4), ctx.run().runDir().resolve("gallery")));
+        List<Path> photos = new ArrayList<>(loose);
+        if (s.photos != null) photos.addAll(FaceData.images(s.photos));
+        if (!photos.isEmpty() && s.pipeline.detector != null) {
+            Map<String, List<String>> named = new LinkedHashMap<>();
+            r.gallery(FaceAnnotate.gallery(s, photos, th, ctx.run().runDir().resolve("gallery"), named));
+            ObjectNode idn = m.putObject("names_per_photo");
+            named.forEach((k, v) -> { var arr = idn.putArray(k); v.forEach(arr::add); });
+            r.note("photos: every face detected, named from the gallery when its cosine score reaches " + String.format(Locale.ROOT, "%.4f", th) + ", else 'unknown'");
+        }
         r.note("threshold " + String.format(Locale.ROOT, "%.4f", th) + (s.threshold != null ? " (calibrated, target FAR " + s.targetFar + ")" : " (FAR 1% on these pairs; run calibrate for one set on validation people)"));
         String tiny = s.tinyNote(all.files());
         if (!tiny.isEmpty()) r.note(tiny);

@@ -25,6 +25,8 @@ import java.util.*;
 public final class FaceState implements CategoryState, Exportable {
     // attach
     Path root;
+    /** attach photos=: images whose faces evaluate names (null: none). */
+    Path photos;
     String fingerprint;
     final Map<String, List<Path>> people = new TreeMap<>();
     List<String[]> pairs = List.of();   // {pathA, pathB, same}
@@ -114,6 +116,7 @@ public final class FaceState implements CategoryState, Exportable {
     @Override public void save(StateWriter out) throws IOException {
         ObjectNode s = Json.object();
         s.put("root", root == null ? null : root.toString()).put("fingerprint", fingerprint);
+        s.put("photos", photos == null ? null : photos.toString());
         ObjectNode p = s.putObject("people");
         people.forEach((id, files) -> { ArrayNode a = p.putArray(id); files.forEach(f -> a.add(f.toString())); });
         ArrayNode pr = s.putArray("pairs");
@@ -136,6 +139,7 @@ public final class FaceState implements CategoryState, Exportable {
     @Override public void restore(StateReader in) throws IOException {
         JsonNode s = in.json("face.json");
         root = s.path("root").isTextual() ? Path.of(s.get("root").asText()) : null;
+        photos = s.path("photos").isTextual() ? Path.of(s.get("photos").asText()) : null;
         fingerprint = s.path("fingerprint").asText(null);
         people.clear();
         s.path("people").fields().forEachRemaining(e -> {
