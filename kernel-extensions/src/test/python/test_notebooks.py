@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "../../../.."))
 RUN = os.path.join(ROOT, "kernel-extensions/src/main/scripts/run.sh")
 KERNEL = os.environ.get("MODELWORK_KERNEL_NAME")
-ALL_NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr", "anomaly", "ocr", "speaker", "tracking"]
+ALL_NOTEBOOKS = ["regression", "classification", "ranking", "optimization", "forecasting", "asr", "anomaly", "ocr", "speaker", "tracking", "face"]
 # MODELWORK_NOTEBOOKS_ONLY=ocr,speaker runs just those (the others' tests skip); the suite runs them all
 ONLY = [n for n in os.environ.get("MODELWORK_NOTEBOOKS_ONLY", "").split(",") if n]
 NOTEBOOKS = [n for n in ALL_NOTEBOOKS if not ONLY or n in ONLY]
@@ -171,6 +171,20 @@ class TemplateNotebooks(unittest.TestCase):
         html = "".join(o["data"]["text/html"] for _, o in outputs(nb) if "text/html" in o.get("data", {}))
         self.assertIn("<video", html)
         self.assertIn("data:video/mp4;base64,", html)
+
+    def test_face(self):
+        nb = self.load("face")
+        self.check_common(nb, min_pngs=1)
+        evaluations = step_jsons(nb, "evaluate")
+        m = evaluations[0]["metrics"]
+        # AT&T, 21 evaluation people × 5 probes (FaceCategoryTest measured rank-1 1.0, EER 0.003, TAR@FAR=0.001 0.99)
+        self.assertGreaterEqual(m["rank1"], 0.98, m)
+        self.assertGreaterEqual(m["tar@far=0.01"], 0.97, m)
+        self.assertLessEqual(m["eer"], 0.03, m)
+        # the group photos: both people named, the child in the corner unknown
+        names = evaluations[-1]["metrics"]["names_per_photo"]
+        self.assertEqual(sorted(names["obama_and_biden.jpg"]), ["biden", "obama", "unknown"], names)
+        self.assertEqual(sorted(names["kit_with_rose.jpg"]), ["kit_harington", "rose_leslie"], names)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ class BinderAssetsTest {
      * of images, and ONNX models); tracking's PETS2009 video (8.1 MB, 795 frames; the template uses 240 of them, and
      * its detector ONNX is not bundled either).
      */
-    static final java.util.Set<String> NOT_BUNDLED = java.util.Set.of("anomaly/magnetic-tile", "tracking/vtest.avi");
+    static final java.util.Set<String> NOT_BUNDLED = java.util.Set.of("anomaly/magnetic-tile", "tracking/vtest.avi",
+            // AT&T faces (3.7 MB, credit-only terms) and face_recognition's examples (3.4 MB) stay with ../shared
+            "face/att_faces", "face/knn_examples/train", "face/knn_examples/test");
 
     @Test
     void everyFileATemplateReadsIsBundledWithItsChecksum() throws Exception {
