@@ -296,6 +296,19 @@ final class TrackingData {
             frames += v.dets.size();
             for (var f : v.dets) dets += f.size();
         }
+        if (s.videos.size() == 1 && s.first().decoded() < s.first().frames) {
+            // one video that stopped early (a truncated file, a dropped stream): the time segments are re-cut in
+            // proportion over the frames decoded, so that what was tracked so far is scored
+            TrackingVideo v = s.first();
+            int d = v.decoded(), n0 = v.frames;
+            java.util.function.UnaryOperator<List<TrackingState.Segment>> cut = gs -> gs.stream()
+                    .map(g -> new TrackingState.Segment(0, (int) ((long) g.from() * d / n0), (int) ((long) g.to() * d / n0)))
+                    .filter(g -> g.to() > g.from()).toList();
+            s.train = cut.apply(s.train); s.validation = cut.apply(s.validation); s.test = cut.apply(s.test);
+            v.frames = d;
+            notes.add("the split's time segments are re-cut over the " + d + " frames decoded: train " + s.describe(s.train)
+                    + ", validation " + s.describe(s.validation) + ", test " + s.describe(s.test));
+        }
         StepReport r = new StepReport("fit", "Detections cached for " + frames + " frames");
         if (stop != null) r.body().put("stop_reason", stop);
         notes.forEach(r::note);

@@ -41,6 +41,7 @@ public final class VideoSource implements AutoCloseable {
     private int next;
     private String stopReason;
     private boolean ended;
+    private volatile boolean closed;
 
     private VideoSource(String source, String kind, FFmpegFrameGrabber g, double fpsOverride) {
         this.source = source;
@@ -155,7 +156,7 @@ public final class VideoSource implements AutoCloseable {
 
     /** The next frame, or null at the end (or when the source stopped: see {@link #stoppedEarly()}). */
     public VideoFrame next() {
-        if (ended) return null;
+        if (ended || closed) return null; // never touch a released decoder (native memory)
         Frame f;
         try {
             f = grabber.grabImage();
@@ -197,7 +198,12 @@ public final class VideoSource implements AutoCloseable {
     /** Why the source stopped early, or null. */
     public String stopReason() { return stopReason; }
 
+    /** True once {@link #close()} released the decoder. */
+    public boolean isClosed() { return closed; }
+
     @Override public void close() {
+        if (closed) return;
+        closed = true;
         try {
             grabber.close();
         } catch (FrameGrabber.Exception ignored) {
