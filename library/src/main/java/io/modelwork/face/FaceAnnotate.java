@@ -2,7 +2,6 @@ package io.modelwork.face;
 
 import io.modelwork.report.GalleryItem;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -12,7 +11,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,13 +99,9 @@ public final class FaceAnnotate {
             BufferedImage img = k < 1 ? io.modelwork.vision.Images.resize(full, (int) Math.round(full.getWidth() * k),
                     (int) Math.round(full.getHeight() * k)) : full;
             Files.createDirectories(dir);
-            Path f = dir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".png");
-            Path tmp = Files.createTempFile(dir, ".photo", ".png");
-            ImageIO.write(img, "png", tmp.toFile());
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return f.toString();
-        } catch (IOException e) {
-            return null;
+            return io.modelwork.vision.Overlays.write(img, dir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".png")).toString();
+        } catch (IOException | RuntimeException e) {
+            return null;   // a gallery picture that cannot be written leaves the item without media, not the step failed
         }
     }
 }

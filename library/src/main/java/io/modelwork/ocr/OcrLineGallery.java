@@ -5,12 +5,10 @@ import io.modelwork.ocr.ppocr.BgrImage;
 import io.modelwork.ocr.ppocr.OcrResult;
 import io.modelwork.report.GalleryItem;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -110,11 +108,7 @@ final class OcrLineGallery {
             if (bx <= ax || by <= ay) return null;
             BufferedImage c = page.getSubimage(ax, ay, bx - ax, by - ay);
             Files.createDirectories(dir);
-            Path f = dir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".png");
-            Path tmp = Files.createTempFile(dir, ".line", ".png");
-            ImageIO.write(c, "png", tmp.toFile());
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return f.toString();
+            return io.modelwork.vision.Overlays.write(c, dir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".png")).toString();
         } catch (IOException | RuntimeException e) {
             return null;
         }
