@@ -34,14 +34,7 @@ final class ProgressDisplay implements Progress {
         lastUpdate = now;
         if (first) started = now;
         DisplayData d = bundle(step, done, total, message, false, (now - started) / 1e9);
-        if (first) {
-            this.step = step;
-            displayId = UUID.randomUUID().toString();
-            d.setDisplayId(displayId);
-            kernel.getIO().display.display(d);
-        } else {
-            kernel.getIO().display.updateDisplay(displayId, d);
-        }
+        show(step, d, first);
     }
 
     /** A step without counted progress: an indeterminate bar, the elapsed time and an ETA from its last run. */
@@ -51,6 +44,11 @@ final class ProgressDisplay implements Progress {
         boolean first = displayId == null || !step.equals(this.step);
         if (first) started = System.nanoTime() - (long) (elapsedS * 1e9);
         DisplayData d = runningBundle(step, elapsedS, expectedS);
+        show(step, d, first);
+    }
+
+    /** The step's first output is a new display; later ones update it in place. */
+    private void show(String step, DisplayData d, boolean first) {
         if (first) {
             this.step = step;
             displayId = UUID.randomUUID().toString();
