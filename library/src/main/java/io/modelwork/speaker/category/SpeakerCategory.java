@@ -95,6 +95,7 @@ public final class SpeakerCategory implements Category<SpeakerState> {
             case EVALUATE -> EVALUATE;
             case TUNE -> TUNE;
             case CALIBRATE -> CALIBRATE;
+            case BACKTEST -> SpeakerBacktest.OPTIONS;
             case EXPORT -> EXPORT;
             case REGISTER -> RegisterHandler.OPTIONS;
             default -> Options.none();
@@ -116,6 +117,7 @@ public final class SpeakerCategory implements Category<SpeakerState> {
             };
             case CALIBRATE -> (s, a, c) -> s.verification() ? SpeakerVerify.calibrate(s, a, c) : SpeakerScoring.calibrate(s, a, c);
             case EXPORT -> SpeakerScoring::export;
+            case BACKTEST -> SpeakerBacktest::backtest;
             case REGISTER -> new RegisterHandler<>();
             case ARTIFACTS -> new ArtifactsHandler<>();
             default -> null;
@@ -124,7 +126,6 @@ public final class SpeakerCategory implements Category<SpeakerState> {
 
     @Override public String notApplicable(Step step) {
         return switch (step) {
-            case BACKTEST -> "backtest is not applicable to speaker diarization yet: recordings carry no time order here (sessions are scored independently by evaluate)";
             default -> step.key() + " is not applicable to speaker";
         };
     }
