@@ -438,7 +438,8 @@ def speaker_notebook():
              "reference/hypothesis timeline, and the worst-covered reference turns as audio clips.", "%evaluate worst=3"),
             ("8 · tune", "A grid over the threshold and the clustering method; applied only when it beats the "
              "current setting.", "%tune threshold=0.6,0.75,0.9 method=ahc,spectral"),
-            ("9 · backtest", "Recordings have no time order.", "%backtest"),
+            ("9 · backtest", "The sessions in order, an expanding window: what fit learns from the sessions before each one, "
+             "scored on it (here: learnt on the mix, scored on the pyannote sample).", "%backtest"),
             ("10 · calibrate", "The collar policy: DER for collars 0 to 0.5 s, and the smallest within 0.01 of "
              "the 0.5 s one.", "%calibrate max_der_gap=0.01"),
             ("11 · save_checkpoint", "Save the session (split, whitening, threshold).",

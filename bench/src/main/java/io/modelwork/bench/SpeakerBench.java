@@ -28,6 +28,7 @@ import static io.modelwork.bench.BenchSupport.*;
  * <p>{@code --long=MIN}: one long recording instead, the mix and the sample alternated until it lasts MIN minutes
  * (their RTTMs shifted; the same four voices recur all through), diarized once (decode, VAD + x-vectors, clustering
  * timed apart, agglomerative with the default threshold and spectral) and scored by {@code metrics der} (its time too).
+ * Measured 2026-12-03 at 60 min: RTF 0.132 (476 s per hour, 96 % Vosk), AHC 0.9 s, DER 17.8 %; spectral 440 s, one speaker.
  *
  * <pre>bench/run.sh SpeakerBench [--reps=3] [--long=10 [--methods=ahc,spectral]]</pre>
  */

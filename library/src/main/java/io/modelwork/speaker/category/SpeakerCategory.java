@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * Speaker diarization ({@code speaker.diarization}): Silero VAD, Vosk/Kaldi x-vectors over sliding windows,
  * agglomerative or spectral clustering, scored by pyannote-exact DER/JER. Data: audio files named by URI plus
- * {@code rttm=} (and optional {@code uem=}, {@code list=}).
+ * {@code rttm=} (and optional {@code uem=}, {@code list=}). Speaker verification ({@code speaker.verification},
+ * {@code task=verification}): utterances labelled by speaker, cosine trials, EER/minDCF ({@link SpeakerVerify}).
  */
 public final class SpeakerCategory implements Category<SpeakerState> {
     static final Options ATTACH = Options.of(
@@ -65,7 +66,7 @@ public final class SpeakerCategory implements Category<SpeakerState> {
 
     @Override public String name() { return "speaker"; }
 
-    @Override public String description() { return "speaker diarization (Silero VAD, Vosk x-vectors, clustering), scored by pyannote-exact DER/JER"; }
+    @Override public String description() { return "speaker diarization (Silero VAD, Vosk x-vectors, clustering; pyannote-exact DER/JER) and verification (EER, minDCF)"; }
 
     @Override public Set<String> tasks() { return Set.of("diarization", "speaker_diarization", "verification", "speaker_verification"); }
 
@@ -95,6 +96,7 @@ public final class SpeakerCategory implements Category<SpeakerState> {
             case EVALUATE -> EVALUATE;
             case TUNE -> TUNE;
             case CALIBRATE -> CALIBRATE;
+            case BACKTEST -> SpeakerBacktest.OPTIONS;
             case EXPORT -> EXPORT;
             case REGISTER -> RegisterHandler.OPTIONS;
             default -> Options.none();
@@ -116,6 +118,7 @@ public final class SpeakerCategory implements Category<SpeakerState> {
             };
             case CALIBRATE -> (s, a, c) -> s.verification() ? SpeakerVerify.calibrate(s, a, c) : SpeakerScoring.calibrate(s, a, c);
             case EXPORT -> SpeakerScoring::export;
+            case BACKTEST -> SpeakerBacktest::backtest;
             case REGISTER -> new RegisterHandler<>();
             case ARTIFACTS -> new ArtifactsHandler<>();
             default -> null;
@@ -124,7 +127,6 @@ public final class SpeakerCategory implements Category<SpeakerState> {
 
     @Override public String notApplicable(Step step) {
         return switch (step) {
-            case BACKTEST -> "backtest is not applicable to speaker diarization yet: recordings carry no time order here (sessions are scored independently by evaluate)";
             default -> step.key() + " is not applicable to speaker";
         };
     }

@@ -215,34 +215,34 @@ final class SpeakerSteps {
         return e.getValue() >= 0.6 * (w.end() - w.start()) ? e.getKey() : null;
     }
 
-    static StepReport fit(SpeakerState s, Args a, StepContext ctx) {
-        if (s.dataset.ref().isEmpty())
-            throw new ModelworkException("fit needs a reference", "fit", "attach the data with rttm=REF.rttm");
+    /** What fit learns from some sessions: the back end, the threshold, the training DER, and the search table. */
+    record Learnt(Backend backend, double threshold, double der, Table table, int windows, long speakers) {}
+
+    static Learnt learn(SpeakerState s, List<String> train, Diarizer.Config config, double shrink, boolean lda, StepContext ctx, String step) {
         List<double[]> xs = new ArrayList<>();
         List<String> who = new ArrayList<>();
         int i = 0;
-        for (String u : s.train) {
-            ctx.progress().update("fit", ++i, s.train.size(), "x-vectors of " + u);
-            for (Diarizer.Window w : s.embedded(u, s.config).windows()) {
+        for (String u : train) {
+            ctx.progress().update(step, ++i, train.size(), "x-vectors of " + u);
+            for (Diarizer.Window w : s.embedded(u, config).windows()) {
                 String sp = windowSpeaker(s.dataset.turns(u), w);
                 if (sp != null) { xs.add(w.x()); who.add(u + "/" + sp); }
             }
         }
-        double shrink = a.getDouble("shrink", 1.0);
         List<Backend> candidates = new ArrayList<>(List.of(Backend.identity()));
         long speakers = who.stream().distinct().count();
-        if (xs.size() >= 4 && speakers >= 2) candidates.add(Backend.fit(xs, who, shrink, a.getBool("lda", true)));
+        if (xs.size() >= 4 && speakers >= 2) candidates.add(Backend.fit(xs, who, shrink, lda));
         Table t = Table.create("threshold search (training sessions)");
         StringColumn be = StringColumn.create("backend");
         DoubleColumn th = DoubleColumn.create("threshold"), der = DoubleColumn.create("der");
         double best = Double.POSITIVE_INFINITY;
         Backend bestB = Backend.identity();
-        double bestT = s.config.threshold();
+        double bestT = config.threshold();
         for (Backend b : candidates) {
             List<double[]> curve = new ArrayList<>();
             for (int k = 0; k <= 24; k++) {
                 double x = 0.3 + 0.05 * k;
-                double d = trainDer(s, s.config.withThreshold(x), b);
+                double d = trainDer(s, train, config.withThreshold(x), b);
                 be.append(b.kind()); th.append(x); der.append(d);
                 curve.add(new double[]{x, d});
             }
@@ -259,24 +259,33 @@ final class SpeakerSteps {
             if (low < best - 1e-9) { best = low; bestB = b; bestT = mid; }
         }
         t.addColumns(be, th, der);
-        s.backend = bestB;
-        s.config = s.config.withThreshold(Math.round(bestT * 100) / 100.0);
+        return new Learnt(bestB, Math.round(bestT * 100) / 100.0, best, t, xs.size(), speakers);
+    }
+
+    static StepReport fit(SpeakerState s, Args a, StepContext ctx) {
+        if (s.dataset.ref().isEmpty())
+            throw new ModelworkException("fit needs a reference", "fit", "attach the data with rttm=REF.rttm");
+        Learnt l = learn(s, s.train, s.config, a.getDouble("shrink", 1.0), a.getBool("lda", true), ctx, "fit");
+        long speakers = l.speakers();
+        double best = l.der();
+        s.backend = l.backend();
+        s.config = s.config.withThreshold(l.threshold());
         s.fitted = true;
         ctx.invalidate(io.modelwork.core.Step.EVALUATE);
         StepReport r = new StepReport("fit", String.format("Fitted the scorer: back end %s, threshold %.2f (training DER %.2f %%)",
                 s.backend.kind(), s.config.threshold(), 100 * best));
         r.body().put("backend", s.backend.kind()).put("threshold", s.config.threshold()).put("train_der", best)
-                .put("training_windows", xs.size()).put("training_speakers", speakers).put("lda_min_speakers", Backend.MIN_LDA_SPEAKERS);
+                .put("training_windows", l.windows()).put("training_speakers", speakers).put("lda_min_speakers", Backend.MIN_LDA_SPEAKERS);
         r.body().putObject("metrics").putObject("train").put("der", best);
-        r.table(t);
+        r.table(l.table());
         r.note("the back end (mean + shrunk whitening" + (speakers >= Backend.MIN_LDA_SPEAKERS ? " + LDA" : "; LDA needs ≥ " + Backend.MIN_LDA_SPEAKERS + " speakers")
                 + ") is kept only when it lowers the training DER; the agglomerative threshold is the one minimising it");
         return r;
     }
 
-    static double trainDer(SpeakerState s, Diarizer.Config c, Backend b) {
+    static double trainDer(SpeakerState s, List<String> train, Diarizer.Config c, Backend b) {
         Map<String, List<Rttm.Turn>> hyp = new LinkedHashMap<>();
-        for (String u : s.train) hyp.put(u, Diarizer.label(s.embedded(u, c), b, c));
-        return DiarizationMetrics.evaluate(s.dataset.refOf(s.train), hyp, s.dataset.uemOf(s.train), 0, false).der();
+        for (String u : train) hyp.put(u, Diarizer.label(s.embedded(u, c), b, c));
+        return DiarizationMetrics.evaluate(s.dataset.refOf(train), hyp, s.dataset.uemOf(train), 0, false).der();
     }
 }

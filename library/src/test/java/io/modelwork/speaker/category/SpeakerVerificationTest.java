@@ -59,6 +59,8 @@ class SpeakerVerificationTest {
 
     @Test void lifecycleOnRealVoices(@TempDir Path tmp) throws Exception {
         Path root = corpus(tmp.resolve("voices"));
+        String ckpt, runDir;
+        double far;
         try (Session s = Session.create(tmp)) {
             s.configure("seed=1 run_dir=" + tmp.resolve("run"));
             StepReport at = s.attachDataset(Args.of("path", root.toString(), "task", "verification"));
@@ -98,6 +100,19 @@ class SpeakerVerificationTest {
             s.register(Args.of("home", tmp.resolve("registry").toString()));
             ModelworkException e = assertThrows(ModelworkException.class, () -> s.tune(Args.empty()));
             assertFalse(e.fix().isBlank());
+            ckpt = s.saveCheckpoint("calibrated").body().get("checkpoint_id").asText();
+            runDir = s.context().runDir().toString();
+            far = ev2.body().get("far").asDouble();
+        }
+        // resume in a fresh session: utterances, split, x-vectors, back end and threshold come back (no x-vector recomputed)
+        try (Session s = Session.create(tmp)) {
+            s.resume(Args.of("id", ckpt, "run_dir", runDir));
+            SpeakerState st = s.state(SpeakerState.class);
+            assertTrue(st.verification());
+            assertEquals(24, st.utteranceX.size());
+            StepReport ev = s.evaluate(Args.empty());
+            assertEquals(0.138, ev.body().get("eer").asDouble(), 0.001);
+            assertEquals(far, ev.body().get("far").asDouble(), 1e-12);
         }
     }
 
