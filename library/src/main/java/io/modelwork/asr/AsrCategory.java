@@ -37,14 +37,22 @@ public final class AsrCategory implements Category<AsrState> {
             Option.integer("min_silence_ms", 100, 0, 60_000, "pause that ends a segment"),
             Option.integer("speech_pad_ms", 30, 0, 10_000, "padding added to each side of a segment"),
             Option.number("seg_len", 30.0, 1.0, 3600.0, "longest segment in seconds (longer speech is split at its longest pause)"),
-            Option.choice("lang", "en", List.of("en"), "language of the speech (the Vosk model is English)"));
+            Option.choice("lang", "en", List.of("en"), "language of the speech (the Vosk model is English; asr.whisper: build lang=)"));
     static final Options SPLIT = Options.of(
             Option.number("test_fraction", 0.5, 0.0, 1.0, "share of utterances (whole speakers when known) in the test set"),
             Option.choice("by", "auto", List.of("auto", "speaker", "utterance"), "auto: by speaker when speaker ids are known (never one speaker in two sets)"));
     static final Options BUILD = Options.of(
             Option.text("spec", "asr.vosk", "asr.vosk or asr.whisper"),
             Option.integer("alternatives", 0, 0, 20, "n-best alternatives per utterance (Vosk)"),
-            Option.path("model", "asr.whisper: folder with encoder_model.onnx, decoder_model*.onnx, tokenizer.json (Hugging Face optimum export)"));
+            Option.path("model", "asr.whisper: folder with encoder_model.onnx, decoder_model*.onnx, tokenizer.json (Hugging Face optimum export)"),
+            Option.number("beam", 0.0, 0.0, 100.0, "search beam, 0 = the engine's default. asr.vosk: Kaldi's decoding beam (default 10; wider is slower, "
+                    + "rarely more accurate); asr.whisper: beam size (default 1 = greedy; OpenAI uses 5)"),
+            Option.number("patience", 1.0, 0.1, 10.0, "asr.whisper beam search: finished candidates collected = round(beam × patience)"),
+            Option.text("lang", "auto", "asr.whisper: language code (en, de, …) or auto (detected on the first 30 s of each clip)"),
+            Option.choice("task", "transcribe", List.of("transcribe", "translate"), "asr.whisper: transcribe, or translate to English"),
+            Option.bool("timestamps", true, "asr.whisper: predict timestamp tokens (segments; long audio moves on at the last one)"),
+            Option.text("prompt", "", "asr.whisper: initial prompt (vocabulary, spelling) given as previous text"),
+            Option.integer("threads", 2, 1, 64, "asr.whisper: ONNX Runtime intra-op threads"));
     static final Options FIT = Options.none();
     static final Options EVALUATE = Options.of(
             Option.choice("on", "test", List.of("test", "train", "all"), "which utterances to score"),
@@ -56,6 +64,7 @@ public final class AsrCategory implements Category<AsrState> {
     static final Options TUNE = Options.of(
             Option.numbers("vad_threshold", "0.35,0.5,0.65", 0.01, 0.99, "VAD thresholds to try"),
             Option.numbers("seg_len", "10,30", 1.0, 3600.0, "segment lengths (s) to try"),
+            Option.numbers("beam", null, 0.0, 100.0, "beams to try (asr.vosk: Kaldi beam, e.g. 6,10,14; asr.whisper: beam sizes, e.g. 1,5); default: the built one"),
             Option.choice("normalize", "basic", List.of("none", "lower", "basic"), "text normalisation of the WER"));
     static final Options EXPORT = Options.of(Option.path("dir", "export folder (default <run>/export)"));
 
@@ -148,9 +157,14 @@ public final class AsrCategory implements Category<AsrState> {
         return m;
     }
 
-    /** The engine of {@code spec}. */
-    static AsrEngine createEngine(String spec, int alternatives, String model) {
-        if ("asr.whisper".equals(spec)) return WhisperEngine.open(model == null ? null : Path.of(model));
-        return new VoskEngine(VoskEngine.modelDir(), alternatives);
+    /** The engine of {@code spec} with build's engine settings ({@link AsrState#engineArgs}). */
+    static AsrEngine createEngine(String spec, int alternatives, String model, com.fasterxml.jackson.databind.JsonNode o) {
+        double beam = o.path("beam").asDouble(0);
+        if ("asr.whisper".equals(spec))
+            return WhisperEngine.open(model == null ? null : Path.of(model), new WhisperEngine.Options(o.path("lang").asText("auto"),
+                    o.path("task").asText("transcribe").equals("translate"), beam <= 0 ? 1 : (int) Math.round(beam),
+                    o.path("patience").asDouble(1.0), o.path("timestamps").asBoolean(true),
+                    o.path("prompt").asText("").isBlank() ? null : o.path("prompt").asText(), true, "cpu", o.path("threads").asInt(2)));
+        return new VoskEngine(VoskEngine.modelDir(beam), alternatives);
     }
 }

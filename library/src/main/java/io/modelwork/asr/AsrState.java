@@ -38,6 +38,8 @@ public final class AsrState implements CategoryState, Exportable {
     String spec;
     int alternatives;
     String modelPath;
+    /** build's engine settings: beam, patience, lang, task, timestamps, prompt, threads */
+    ObjectNode engineArgs = Json.object();
     double confThreshold;
     ObjectNode calibration;
     Path exportDir;
@@ -47,9 +49,17 @@ public final class AsrState implements CategoryState, Exportable {
 
     /** The engine of the built spec (created on first use, e.g. after resume). */
     AsrEngine engine() {
-        if (engine == null) engine = AsrCategory.createEngine(spec, alternatives, modelPath);
+        if (engine == null) engine = AsrCategory.createEngine(spec, alternatives, modelPath, engineArgs);
         return engine;
     }
+
+    /** Another beam (tune): the engine is built again on next use; the caller manages the cache. */
+    void useBeam(double beam) {
+        closeEngine();
+        engineArgs.put("beam", beam);
+    }
+
+    double beam() { return engineArgs.path("beam").asDouble(0); }
 
     void setEngine(AsrEngine e) {
         closeEngine();
@@ -121,6 +131,7 @@ public final class AsrState implements CategoryState, Exportable {
         train.forEach(o.putArray("train")::add);
         test.forEach(o.putArray("test")::add);
         o.put("spec", spec).put("alternatives", alternatives).put("model", modelPath).put("conf_threshold", confThreshold);
+        o.set("engine_args", engineArgs);
         if (calibration != null) o.set("calibration", calibration);
         if (exportDir != null) o.put("export_dir", exportDir.toString());
         ObjectNode c = o.putObject("cache");
@@ -143,6 +154,7 @@ public final class AsrState implements CategoryState, Exportable {
         alternatives = o.path("alternatives").asInt(0);
         modelPath = o.path("model").isNull() ? null : o.path("model").asText(null);
         confThreshold = o.path("conf_threshold").asDouble(0);
+        if (o.path("engine_args").isObject()) engineArgs = (ObjectNode) o.get("engine_args");
         if (o.has("calibration")) calibration = (ObjectNode) o.get("calibration");
         if (o.hasNonNull("export_dir")) exportDir = Path.of(o.get("export_dir").asText());
         o.path("cache").fields().forEachRemaining(e -> cache.put(e.getKey(), Transcript.fromJson(e.getValue())));

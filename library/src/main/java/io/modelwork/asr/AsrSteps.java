@@ -147,13 +147,24 @@ final class AsrSteps {
             throw new ModelworkException("Unknown ASR spec '" + spec + "'", "build spec", "use asr.vosk or asr.whisper");
         int alts = a.getInt("alternatives", 0);
         String model = a.getString("model", null);
-        AsrEngine e = AsrCategory.createEngine(spec, alts, model); // fails with what is missing for asr.whisper
+        com.fasterxml.jackson.databind.node.ObjectNode args = io.modelwork.core.Json.object();
+        args.put("beam", a.getDouble("beam", 0.0)).put("patience", a.getDouble("patience", 1.0)).put("lang", a.getString("lang", "auto"))
+                .put("task", a.getString("task", "transcribe")).put("timestamps", a.getBool("timestamps", true))
+                .put("prompt", a.getString("prompt", "")).put("threads", a.getInt("threads", 2));
+        AsrEngine e = AsrCategory.createEngine(spec, alts, model, args); // fails with what is missing for asr.whisper
         s.spec = spec;
         s.alternatives = alts;
         s.modelPath = model;
+        s.engineArgs = args;
         s.setEngine(e);
         StepReport r = new StepReport("build", "Built " + spec);
         r.body().put("spec", spec).set("model", e.modelReference());
+        r.body().set("engine_args", args);
+        if (e instanceof io.modelwork.asr.whisper.WhisperEngine w)
+            r.note("Whisper (" + w.decoderKind() + " decoder), " + (args.get("beam").asDouble() > 1 ? "beam " + (int) args.get("beam").asDouble() : "greedy")
+                    + ", temperature 0 without fallback; its transcription quality is untested here (no Whisper weights on the build machines)");
+        else if (args.get("beam").asDouble() > 0)
+            r.note("Vosk decodes with Kaldi beam " + args.get("beam").asDouble() + " (default " + VoskEngine.DEFAULT_BEAM + ")");
         return r;
     }
 

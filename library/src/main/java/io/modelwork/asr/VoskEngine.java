@@ -61,6 +61,21 @@ public final class VoskEngine implements AsrEngine {
         return PackageAssets.mavenFolder(GROUP, ARTIFACT, VERSION, "aar", "assets/model-en-us", AAR_SHA256);
     }
 
+    /** Kaldi's decoding beam of the pinned model ({@code conf/model.conf}). */
+    public static final double DEFAULT_BEAM = 10.0;
+
+    /**
+     * The model folder decoding with {@code beam} (Kaldi's lattice-decoder beam, {@code --beam} in {@code conf/model.conf};
+     * ≤ 0 or 10 = the pinned model as it is). Vosk's Java API has no beam setting, so another beam is a linked copy
+     * of the cached model with its own {@code model.conf} ({@link PackageAssets#variant}).
+     */
+    public static Path modelDir(double beam) {
+        if (beam <= 0 || beam == DEFAULT_BEAM) return modelDir();
+        String b = java.math.BigDecimal.valueOf(beam).stripTrailingZeros().toPlainString();
+        return PackageAssets.variant(modelDir(), "beam" + b, "conf/model.conf",
+                text -> text.replaceAll("(?m)^--beam=.*$", "--beam=" + b));
+    }
+
     public VoskEngine(Path modelDir, int alternatives) {
         this.modelDir = modelDir;
         this.alternatives = alternatives;

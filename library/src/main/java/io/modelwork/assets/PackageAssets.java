@@ -138,4 +138,34 @@ public final class PackageAssets {
             throw new ModelworkException("Interrupted while fetching a model", dir.toString(), how);
         }
     }
+
+    /**
+     * A variant of the cached folder {@code dir} with one text file changed: a sibling {@code <dir>-<suffix>} of
+     * symbolic links to the pinned files, except {@code conf} (relative to dir), written as {@code edit} turns it.
+     * Made once (a staging folder renamed into place), so the pinned files are never modified.
+     */
+    public static Path variant(Path dir, String suffix, String conf, java.util.function.UnaryOperator<String> edit) {
+        Path target = dir.resolveSibling(dir.getFileName() + "-" + suffix);
+        if (Files.isRegularFile(target.resolve(conf))) return target;
+        Path staging = dir.resolveSibling(dir.getFileName() + "-" + suffix + ".partial-" + ProcessHandle.current().pid());
+        try {
+            AtomicFiles.deleteTree(staging);
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Path rel = dir.relativize(f), out = staging.resolve(rel.toString());
+                    Files.createDirectories(out.getParent());
+                    if (rel.toString().equals(conf)) Files.writeString(out, edit.apply(Files.readString(f)));
+                    else Files.createSymbolicLink(out, f.toAbsolutePath());
+                }
+            }
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            AtomicFiles.deleteTree(staging); // another process made it first
+        } catch (IOException e) {
+            AtomicFiles.deleteTree(staging);
+            throw new ModelworkException("Cannot prepare the model folder variant: " + e.getMessage(), target.toString(),
+                    "check free space and permissions in the model cache");
+        }
+        return target;
+    }
 }

@@ -12,6 +12,7 @@ import io.modelwork.core.ModelworkException;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.*;
@@ -42,6 +43,18 @@ public final class OnnxModel implements AutoCloseable {
         /** Number of values per item of the first dimension. */
         public int itemSize() { return shape.length == 0 ? 1 : (int) (data.length / Math.max(1, shape[0])); }
     }
+
+    /** A dense int64 tensor (row-major) with its shape: token ids, sample rates. */
+    public record LongTensor(long[] data, long[] shape) {
+        public LongTensor {
+            long n = 1;
+            for (long s : shape) n *= s;
+            if (n != data.length) throw new IllegalArgumentException("tensor of " + data.length + " values does not fit shape " + Arrays.toString(shape));
+        }
+    }
+
+    /** A boolean tensor of shape [1] (a branch flag such as optimum's {@code use_cache_branch}). */
+    public record Flag(boolean value) {}
 
     private static volatile OrtEnvironment env;
 
@@ -186,11 +199,26 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Runs several float inputs and returns the named outputs (all when none are named) as float tensors. */
     public Map<String, Tensor> run(Map<String, Tensor> in, String... outputNames) {
+        return runFeeds(new LinkedHashMap<>(in), outputNames);
+    }
+
+    /**
+     * Runs inputs of mixed types — {@link Tensor} (float32), {@link LongTensor} (int64) or {@link Flag} (bool [1]) —
+     * and returns the named float outputs (all when none are named).
+     */
+    public Map<String, Tensor> runFeeds(Map<String, Object> in, String... outputNames) {
         OrtEnvironment e = environment();
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try {
-            for (Map.Entry<String, Tensor> t : in.entrySet())
-                feeds.put(t.getKey(), OnnxTensor.createTensor(e, FloatBuffer.wrap(t.getValue().data()), t.getValue().shape()));
+            for (Map.Entry<String, Object> t : in.entrySet()) {
+                Object x = t.getValue();
+                OnnxTensor v;
+                if (x instanceof Tensor f) v = OnnxTensor.createTensor(e, FloatBuffer.wrap(f.data()), f.shape());
+                else if (x instanceof LongTensor l) v = OnnxTensor.createTensor(e, LongBuffer.wrap(l.data()), l.shape());
+                else if (x instanceof Flag b) v = OnnxTensor.createTensor(e, new boolean[]{b.value()});
+                else throw new IllegalArgumentException("unsupported feed type for " + t.getKey() + ": " + x);
+                feeds.put(t.getKey(), v);
+            }
             Set<String> want = outputNames.length == 0 ? outputs.keySet() : new LinkedHashSet<>(Arrays.asList(outputNames));
             try (OrtSession.Result r = session.run(feeds, want)) {
                 Map<String, Tensor> out = new LinkedHashMap<>();

@@ -66,28 +66,7 @@ public final class XVectors implements AutoCloseable {
     }
 
     static Path undithered(Path dir, String conf) {
-        Path target = dir.resolveSibling(dir.getFileName() + "-nodither");
-        if (java.nio.file.Files.isRegularFile(target.resolve(conf))) return target;
-        Path staging = dir.resolveSibling(dir.getFileName() + "-nodither.partial-" + ProcessHandle.current().pid());
-        try {
-            io.modelwork.core.AtomicFiles.deleteTree(staging);
-            try (var files = java.nio.file.Files.walk(dir)) {
-                for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
-                    Path rel = dir.relativize(f), out = staging.resolve(rel.toString());
-                    java.nio.file.Files.createDirectories(out.getParent());
-                    if (rel.toString().equals(conf)) java.nio.file.Files.writeString(out, java.nio.file.Files.readString(f).stripTrailing() + "\n--dither=0\n");
-                    else java.nio.file.Files.createSymbolicLink(out, f.toAbsolutePath());
-                }
-            }
-            java.nio.file.Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            io.modelwork.core.AtomicFiles.deleteTree(staging); // another process made it first
-        } catch (IOException e) {
-            io.modelwork.core.AtomicFiles.deleteTree(staging);
-            throw new ModelworkException("Cannot prepare the undithered model folder: " + e.getMessage(), target.toString(),
-                    "check free space and permissions in the model cache");
-        }
-        return target;
+        return PackageAssets.variant(dir, "nodither", conf, text -> text.stripTrailing() + "\n--dither=0\n");
     }
 
     public XVectors(Path acousticModel, Path speakerModel) {
