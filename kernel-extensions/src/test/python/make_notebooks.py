@@ -281,7 +281,9 @@ def asr_notebook():
         "Speech recognition: Vosk on LibriVox, scored by WER/CER",
         "Vosk (Kaldi) English recogniser; the model comes from a Maven artifact into the asset cache (SHA-256 "
         "checked). Audio is decoded by FFmpeg and resampled to 16 kHz; Silero VAD splits long audio at pauses. "
-        "WER and CER are jiwer's definitions. Whisper (`spec=asr.whisper`) needs your own ONNX export.",
+        "WER and CER are jiwer's definitions. Whisper (`spec=asr.whisper model=DIR`, a Hugging Face optimum ONNX export of your own: "
+        "`beam=5`, `lang=auto`, `task=translate`, `prompt=`) runs the same cells; no Whisper weights ship with Modelwork, and its quality is untested here. "
+        "Vosk's Kaldi beam is `build beam=` (default 10) and `tune beam=6,10,14`.",
         [
             ("1 · configure", "Seed (the split) and threads.", "%configure seed=7 threads=2"),
             ("2 · attach_dataset", "Five LibriVox utterances with their Sphinx `transcription` file; the report "

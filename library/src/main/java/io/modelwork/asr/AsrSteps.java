@@ -147,6 +147,10 @@ final class AsrSteps {
             throw new ModelworkException("Unknown ASR spec '" + spec + "'", "build spec", "use asr.vosk or asr.whisper");
         int alts = a.getInt("alternatives", 0);
         String model = a.getString("model", null);
+        String lang = a.getString("lang", "auto");
+        if (spec.equals("asr.vosk") && !lang.equals("auto") && !lang.equals("en"))
+            throw new ModelworkException("The Vosk model is English; it cannot recognise lang=" + lang, "build lang=" + lang,
+                    "use lang=en (or leave it out), or spec=asr.whisper model=DIR for a multilingual Whisper export");
         com.fasterxml.jackson.databind.node.ObjectNode args = io.modelwork.core.Json.object();
         args.put("beam", a.getDouble("beam", 0.0)).put("patience", a.getDouble("patience", 1.0)).put("lang", a.getString("lang", "auto"))
                 .put("task", a.getString("task", "transcribe")).put("timestamps", a.getBool("timestamps", true))
@@ -188,7 +192,8 @@ final class AsrSteps {
             r.body().putObject("metrics").putObject("train").put("wer", res.wer()).put("cer", res.cer());
         }
         r.note("fit does not train the acoustic or language model: it runs the recogniser over the training set and caches the "
-                + "transcripts, which calibrate (word-confidence threshold) and evaluate on=train reuse");
+                + "transcripts, which calibrate (word-confidence threshold) and evaluate on=train reuse; the vocabulary is not adapted "
+                + "(Vosk's is fixed by its compiled graph; asr.whisper takes domain words through build prompt=)");
         return r;
     }
 }
