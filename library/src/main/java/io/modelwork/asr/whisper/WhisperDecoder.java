@@ -52,6 +52,9 @@ final class WhisperDecoder implements AutoCloseable {
         if (kind != Kind.NO_CACHE && pastInputs.isEmpty())
             throw new ModelworkException("The Whisper decoder has no past_key_values inputs", cached.file().toString(),
                     "export with optimum's default task (automatic-speech-recognition-with-past), or keep only decoder_model.onnx");
+        if (kind != Kind.NO_CACHE && pastInputs.stream().noneMatch(n -> n.contains(".encoder.")))
+            throw new ModelworkException("The Whisper decoder's cache has no cross-attention entries (past_key_values.N.encoder.key/value)",
+                    cached.file().toString(), "export it again with optimum (a decoder without them cannot see the audio), or keep only decoder_model.onnx");
         if (kind == Kind.MERGED && !first.inputs().containsKey("use_cache_branch"))
             throw new ModelworkException("The merged Whisper decoder has no input 'use_cache_branch'", first.file().toString(),
                     "give decoder_model_merged.onnx as optimum exports it, or decoder_model.onnx + decoder_with_past_model.onnx");

@@ -155,6 +155,12 @@ public final class WhisperEngine implements AsrEngine {
         return toTranscript(segments, alternatives);
     }
 
+    /** One window's decoding from given log-mel features [nMels][3000], no prompt (tests hold it to transformers'). */
+    WhisperSearch.Result decodeWindow(float[][] window, String lang) {
+        int[] initial = initialTokens(List.of(), cfg.sotSequence(lang, opts.translate()));
+        return search.decode(encode(window, 0, N_FRAMES), initial, indexOf(initial, cfg.sot()), opts.timestamps(), opts.beam(), opts.patience());
+    }
+
     private int[] initialTokens(List<Integer> previous, int[] sotSeq) {
         List<Integer> init = new ArrayList<>();
         if (!previous.isEmpty() && cfg.sotPrev() >= 0) {

@@ -266,7 +266,7 @@ public final class TinyWhisper {
         return out;
     }
 
-    private static void writeTokenizer(Path file) throws IOException {
+    static void writeTokenizer(Path file) throws IOException {
         ObjectNode root = Json.object();
         root.put("version", "1.0");
         root.putNull("truncation");

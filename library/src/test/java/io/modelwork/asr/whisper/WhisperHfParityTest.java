@@ -1,0 +1,63 @@
+package io.modelwork.asr.whisper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelwork.core.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The decoding loop held token for token to Hugging Face transformers' own Whisper {@code generate()} (greedy,
+ * temperature 0, its SuppressTokens / SuppressTokensAtBegin / WhisperTimeStamp logits processors) on the real Whisper
+ * architecture: a randomly initialised tiny WhisperForConditionalGeneration (2+2 layers, 2 heads, d=32), exported to
+ * ONNX with optimum's names ({@code decoder_model.onnx} with {@code present.*}, {@code decoder_with_past_model.onnx}
+ * with {@code past_key_values.*}), fixtures written by {@code src/test/resources/asr/hf_whisper_reference.py}. Random
+ * weights make the model babble — timestamps in pairs up to the last one the vocabulary has, then a repeated token
+ * until the 200-token limit — which exercises every rule. Not Whisper's weights: its transcription quality stays untested.
+ */
+class WhisperHfParityTest {
+    static Path fixture(Path tmp, boolean withPast) throws Exception {
+        Path d = Files.createDirectories(tmp.resolve(withPast ? "past" : "nocache"));
+        for (String f : withPast
+                ? new String[]{"encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx", "config.json", "generation_config.json"}
+                : new String[]{"encoder_model.onnx", "decoder_model.onnx", "config.json", "generation_config.json"})
+            try (InputStream in = WhisperHfParityTest.class.getResourceAsStream("/asr/hf_whisper/" + f)) {
+                Files.copy(in, d.resolve(f));
+            }
+        TinyWhisper.writeTokenizer(d.resolve("tokenizer.json"));
+        return d;
+    }
+
+    /** The script's input: f[m][t] = 1.5·sin(0.013·(t+1)·(m+1)) − 0.4 for the first 1100 frames, 0 after. */
+    static float[][] features() {
+        float[][] f = new float[80][WhisperEngine.N_FRAMES];
+        for (int m = 0; m < 80; m++) for (int t = 0; t < 1100; t++) f[m][t] = (float) (1.5 * Math.sin(0.013 * (t + 1) * (m + 1)) - 0.4);
+        return f;
+    }
+
+    @Test void greedyEqualsTransformersGenerate(@TempDir Path tmp) throws Exception {
+        JsonNode ref;
+        try (InputStream in = getClass().getResourceAsStream("/asr/hf_whisper/reference.json")) { ref = Json.MAPPER.readTree(in); }
+        float[][] x = features();
+        for (boolean withPast : new boolean[]{false, true}) {
+            Path dir = fixture(tmp, withPast);
+            for (String key : new String[]{"en_timestamps", "de_timestamps", "en_no_timestamps"}) {
+                String lang = key.substring(0, 2);
+                boolean ts = !key.endsWith("no_timestamps");
+                try (WhisperEngine e = WhisperEngine.open(dir, new WhisperEngine.Options(lang, false, 1, 1.0, ts, null, true, "cpu", 1))) {
+                    assertEquals(withPast ? "with_past" : "no_cache", e.decoderKind());
+                    int[] got = e.decodeWindow(x, lang).tokens();
+                    int[] want = new int[ref.get(key).size()];
+                    for (int i = 0; i < want.length; i++) want[i] = ref.get(key).get(i).asInt();
+                    assertArrayEquals(want, got, e.decoderKind() + " " + key + ": " + Arrays.toString(got));
+                }
+            }
+        }
+    }
+}
