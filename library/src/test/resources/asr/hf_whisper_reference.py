@@ -56,6 +56,7 @@ with torch.no_grad():
         windows.clear()
         model.generate(x, language=lang, task="transcribe", return_timestamps=ts, max_new_tokens=200, temperature=0.0)
         ref[lang + ("_timestamps" if ts else "_no_timestamps")] = windows[0]
+    ref["detected_language_token"] = int(model.detect_language(x)[0].item())
 json.dump(ref, open(os.path.join(out, "reference.json"), "w"))
 
 class Enc(torch.nn.Module):

@@ -161,6 +161,9 @@ public final class WhisperEngine implements AsrEngine {
         return search.decode(encode(window, 0, N_FRAMES), initial, indexOf(initial, cfg.sot()), opts.timestamps(), opts.beam(), opts.patience());
     }
 
+    /** The language detected from given log-mel features [nMels][3000] (tests hold it to transformers'). */
+    String detectLanguage(float[][] window) { return search.detectLanguage(encode(window, 0, N_FRAMES)).getKey(); }
+
     private int[] initialTokens(List<Integer> previous, int[] sotSeq) {
         List<Integer> init = new ArrayList<>();
         if (!previous.isEmpty() && cfg.sotPrev() >= 0) {

@@ -56,6 +56,8 @@ class WhisperHfParityTest {
                     int[] want = new int[ref.get(key).size()];
                     for (int i = 0; i < want.length; i++) want[i] = ref.get(key).get(i).asInt();
                     assertArrayEquals(want, got, e.decoderKind() + " " + key + ": " + Arrays.toString(got));
+                    assertEquals(ref.get("detected_language_token").asInt() == TinyWhisper.EN ? "en" : "de", e.detectLanguage(x),
+                            "transformers' detect_language");
                 }
             }
         }
