@@ -117,3 +117,50 @@ with torch.no_grad():
                       input_names=["input_ids"] + pin, output_names=["logits"] + names("present", False), dynamic_axes=dyn,
                       opset_version=14, dynamo=False)
 print(json.dumps(ref))
+
+# decoder_model_merged.onnx as optimum merges the two: one If on use_cache_branch, the with-past graph as then_branch
+# (its cross-attention cache passed through as the encoder presents), the first-pass graph as else_branch
+import onnx
+from onnx import helper, TensorProto
+first_m, past_m = onnx.load(os.path.join(out, "decoder_model.onnx")), onnx.load(os.path.join(out, "decoder_with_past_model.onnx"))
+
+def shape_of(name):
+    return ["batch_size", "decoder_sequence_length", V] if name == "logits" else ["batch_size", H, f"{name}_length", D // H]
+
+def branch(m, prefix, extra_identity):
+    g = m.graph
+    keep = {i.name for i in g.input} | {o.name for o in g.output}
+    def ren(n): return n if n in {i.name for i in g.input} or n == "" else prefix + n
+    nodes = []
+    for n in g.node:
+        c = onnx.NodeProto(); c.CopyFrom(n)
+        del c.input[:]; c.input.extend([ren(x) for x in n.input])
+        del c.output[:]; c.output.extend([ren(x) for x in n.output])
+        c.name = prefix + n.name
+        nodes.append(c)
+    inits = []
+    for t in g.initializer:
+        c = onnx.TensorProto(); c.CopyFrom(t); c.name = ren(t.name); inits.append(c)
+    outs = [helper.make_tensor_value_info(ren(o.name), TensorProto.FLOAT, shape_of(o.name)) for o in g.output]
+    for src, dst in extra_identity:
+        nodes.append(helper.make_node("Identity", [src], [prefix + dst]))
+        outs.append(helper.make_tensor_value_info(prefix + dst, TensorProto.FLOAT, shape_of(dst)))
+    return helper.make_graph(nodes, prefix + "graph", [], outs, inits), [o.name for o in g.output] + [d for _, d in extra_identity]
+
+enc_pass = [(f"past_key_values.{i}.encoder.{kv}", f"present.{i}.encoder.{kv}") for i in range(L) for kv in ("key", "value")]
+then_g, then_names = branch(past_m, "then_", enc_pass)
+else_g, else_names = branch(first_m, "else_", [])
+order = ["logits"] + names("present", True)
+def reorder(g, got):  # both branches give their outputs in one order
+    by = {n: o for n, o in zip(got, list(g.output))}
+    del g.output[:]; g.output.extend([by[n] for n in order])
+reorder(then_g, then_names); reorder(else_g, else_names)
+iff = helper.make_node("If", ["use_cache_branch"], order, then_branch=then_g, else_branch=else_g, name="optimum::if")
+ins = [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch_size", "decoder_sequence_length"]),
+       helper.make_tensor_value_info("encoder_hidden_states", TensorProto.FLOAT, ["batch_size", "encoder_sequence_length", D])]
+ins += [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch_size", H, "past_sequence_length", D // H]) for n in pin]
+ins.append(helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1]))
+outs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, shape_of(n)) for n in order]
+merged = helper.make_model(helper.make_graph([iff], "decoder_merged", ins, outs), opset_imports=first_m.opset_import, ir_version=first_m.ir_version)
+onnx.checker.check_model(merged)
+onnx.save(merged, os.path.join(out, "decoder_model_merged.onnx"))

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -17,16 +19,16 @@ import static org.junit.jupiter.api.Assertions.*;
  * temperature 0, its SuppressTokens / SuppressTokensAtBegin / WhisperTimeStamp logits processors) on the real Whisper
  * architecture: a randomly initialised tiny WhisperForConditionalGeneration (2+2 layers, 2 heads, d=32), exported to
  * ONNX with optimum's names ({@code decoder_model.onnx} with {@code present.*}, {@code decoder_with_past_model.onnx}
- * with {@code past_key_values.*}), fixtures written by {@code src/test/resources/asr/hf_whisper_reference.py}. Random
+ * with {@code past_key_values.*}, and the two merged under one {@code If} as {@code decoder_model_merged.onnx}), fixtures written by {@code src/test/resources/asr/hf_whisper_reference.py}. Random
  * weights make the model babble — timestamps in pairs up to the last one the vocabulary has, then a repeated token
  * until the 200-token limit — which exercises every rule. Not Whisper's weights: its transcription quality stays untested.
  */
 class WhisperHfParityTest {
-    static Path fixture(Path tmp, boolean withPast) throws Exception {
-        Path d = Files.createDirectories(tmp.resolve(withPast ? "past" : "nocache"));
-        for (String f : withPast
-                ? new String[]{"encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx", "config.json", "generation_config.json"}
-                : new String[]{"encoder_model.onnx", "decoder_model.onnx", "config.json", "generation_config.json"})
+    static Path fixture(Path tmp, String kind, String... decoders) throws Exception {
+        Path d = Files.createDirectories(tmp.resolve(kind));
+        List<String> files = new ArrayList<>(List.of("encoder_model.onnx", "config.json", "generation_config.json"));
+        files.addAll(List.of(decoders));
+        for (String f : files)
             try (InputStream in = WhisperHfParityTest.class.getResourceAsStream("/asr/hf_whisper/" + f)) {
                 Files.copy(in, d.resolve(f));
             }
@@ -45,13 +47,15 @@ class WhisperHfParityTest {
         JsonNode ref;
         try (InputStream in = getClass().getResourceAsStream("/asr/hf_whisper/reference.json")) { ref = Json.MAPPER.readTree(in); }
         float[][] x = features();
-        for (boolean withPast : new boolean[]{false, true}) {
-            Path dir = fixture(tmp, withPast);
+        String[][] layouts = {{"merged", "decoder_model_merged.onnx"}, {"with_past", "decoder_model.onnx", "decoder_with_past_model.onnx"},
+                {"no_cache", "decoder_model.onnx"}};
+        for (String[] layout : layouts) {
+            Path dir = fixture(tmp, layout[0], Arrays.copyOfRange(layout, 1, layout.length));
             for (String key : new String[]{"en_timestamps", "de_timestamps", "en_no_timestamps"}) {
                 String lang = key.substring(0, 2);
                 boolean ts = !key.endsWith("no_timestamps");
                 try (WhisperEngine e = WhisperEngine.open(dir, new WhisperEngine.Options(lang, false, 1, 1.0, ts, null, true, "cpu", 1))) {
-                    assertEquals(withPast ? "with_past" : "no_cache", e.decoderKind());
+                    assertEquals(layout[0], e.decoderKind());
                     int[] got = e.decodeWindow(x, lang).tokens();
                     int[] want = new int[ref.get(key).size()];
                     for (int i = 0; i < want.length; i++) want[i] = ref.get(key).get(i).asInt();
