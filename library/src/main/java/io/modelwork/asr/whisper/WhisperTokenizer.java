@@ -33,8 +33,15 @@ public final class WhisperTokenizer implements AutoCloseable {
         if (!special.containsKey("<|startoftranscript|>") || !special.containsKey("<|endoftext|>"))
             throw new ModelworkException("The tokenizer has no Whisper special tokens (<|startoftranscript|>, <|endoftext|>)",
                     file.toString(), "give the tokenizer.json of a Whisper model");
+        // DJL unpacks its native library into DJL_CACHE_DIR (default ~/.djl.ai): keep it in Modelwork's cache
+        if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null)
+            System.setProperty("DJL_CACHE_DIR", io.modelwork.assets.PackageAssets.cacheRoot().resolve("djl").toString());
         try {
             tokenizer = HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false"));
+        } catch (LinkageError e) {
+            throw new ModelworkException("The Hugging Face tokenizers native library cannot be loaded: " + e.getMessage(),
+                    "ai.djl.huggingface:tokenizers 0.38.0 (natives for Linux/macOS/Windows x86-64 and aarch64)",
+                    "run on one of those platforms, or set DJL_CACHE_DIR to a writable folder");
         } catch (Exception e) {
             throw new ModelworkException("Hugging Face tokenizers cannot load the tokenizer: " + e.getMessage(), file.toString(),
                     "check that tokenizer.json is complete (not truncated) and from a Whisper model");

@@ -8,6 +8,7 @@
  * {@code decoding.py}: suppression, timestamp rules, greedy and beam search, language detection) and
  * {@link io.modelwork.asr.whisper.WhisperEngine} ({@code transcribe.py}'s 30-s windows). Imports
  * {@code io.modelwork.asr}, {@code io.modelwork.audio}, {@code io.modelwork.onnx} (the only way to ONNX Runtime),
- * {@code io.modelwork.core} and DJL's tokenizers.
+ * {@code io.modelwork.core}, {@code io.modelwork.assets} (the cache DJL unpacks its native library into) and DJL's
+ * tokenizers.
  */
 package io.modelwork.asr.whisper;
