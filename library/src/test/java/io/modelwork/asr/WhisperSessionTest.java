@@ -54,6 +54,26 @@ class WhisperSessionTest {
         }
     }
 
+    @Test void tuneTriesBeams() throws Exception {
+        Path model = TinyWhisper.english(tmp.resolve("whisper"), io.modelwork.audio.AudioDecoder.decode(Assets.data("asr/jfk.wav")).samples());
+        Path data = Files.createDirectories(tmp.resolve("speech"));
+        Files.copy(Assets.data("asr/jfk.wav"), data.resolve("jfk.wav"));
+        Files.writeString(data.resolve("jfk.txt"), "hello there");
+        try (Session s = Session.create(tmp)) {
+            s.configure("run_dir=" + tmp.resolve("run"));
+            s.attachDataset("path=" + data);
+            s.prepareData("vad=off");
+            s.split("test_fraction=0.0");
+            s.build("spec=asr.whisper model=" + model + " lang=en threads=1"); // greedy reads "Hello world"
+            s.fit("");
+            StepReport t = s.tune("vad_threshold=0.5 seg_len=30 beam=1,2");
+            assertEquals(0.5, t.body().get("baseline_wer").asDouble(), 1e-12, t.toText());
+            assertEquals(0.0, t.body().get("best_wer").asDouble(), 1e-12, "beam 2 reads 'Hello there'");
+            assertEquals(2.0, t.body().get("beam").asDouble());
+            assertEquals(2.0, s.state(AsrState.class).beam(), "the better beam is applied");
+        }
+    }
+
     @Test void voskBeamIsAModelConfVariant() throws Exception {
         Path dir = VoskEngine.modelDir(6);
         assertNotEquals(VoskEngine.modelDir(), dir);
