@@ -19,7 +19,8 @@ import java.util.concurrent.Future;
 
 /**
  * Speech recognition speed and quality on the LibriVox utterances and jfk.wav: real-time factor (processing time /
- * audio duration) of Vosk with 1 and 2 threads (2 recognisers sharing one model, one utterance each at a time) and of
+ * audio duration) of Vosk with 1 and 2 threads (2 recognisers sharing one model, one utterance each at a time), of Vosk
+ * at Kaldi beams 6 and 14 beside the model's 10 (one thread), and of
  * Silero VAD; Debian's {@code pocketsphinx_continuous} (en-us acoustic model, language model and dictionary of the
  * pocketsphinx-en-us package) on the same files in the same run, with WER and time, and the ratios printed.
  * Usage: bench/run.sh AsrBench [--repeat N]
@@ -55,6 +56,22 @@ public final class AsrBench {
                 System.out.printf("vosk     threads=%d  time %.2f s  RTF %.3f  WER %.4f  CER %.4f%n", threads, best, best / seconds, res.wer(), res.cer());
                 if (threads == 1) voskTime = best;
                 if (threads == 1) voskWer = res.wer();
+            }
+        }
+        // Kaldi's decoding beam (build beam=, tune beam=): 10 is the model's own setting
+        for (double beam : new double[]{6, 14}) {
+            try (VoskEngine vosk = new VoskEngine(VoskEngine.modelDir(beam), 0)) {
+                vosk.transcribe(audio.get(0));
+                double best = Double.MAX_VALUE;
+                List<String> hyps = null;
+                for (int r = 0; r < repeat; r++) {
+                    long t0 = System.nanoTime();
+                    hyps = transcribeAll(vosk, audio, 1);
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                }
+                WordErrorRate.Result res = WordErrorRate.corpus(refs, hyps, WordErrorRate.Normalize.BASIC);
+                System.out.printf("vosk     beam=%-4s threads=1  time %.2f s  RTF %.3f  WER %.4f  CER %.4f  (time ratio to beam 10: %.2f)%n",
+                        (int) beam, best, best / seconds, res.wer(), res.cer(), best / voskTime);
             }
         }
         try (SileroVad vad = SileroVad.load()) {
