@@ -30,6 +30,7 @@ final class AsrExport {
                     .put("resampler", "libswresample");
             p.set("segmentation", s.settingsJson());
             p.put("word_confidence_threshold", s.confThreshold);
+            p.set("engine", s.engineArgs.deepCopy()); // beam, patience, lang, task, timestamps, prompt, threads
             b.json("pipeline.json", p);
             b.json("model.json", model);
             b.json("vad.json", s.vadConfig.withMaxSpeech(s.segLen).toJson());

@@ -43,6 +43,7 @@ class WhisperSessionTest {
             Path ex = Path.of(s.export("").body().get("dir").asText());
             JsonNode ref = Json.MAPPER.readTree(ex.resolve("model.json").toFile());
             assertEquals(2, ref.get("options").get("beam").asInt());
+            assertEquals(2.0, Json.MAPPER.readTree(ex.resolve("pipeline.json").toFile()).get("engine").get("beam").asDouble());
             ckpt = s.saveCheckpoint("whisper").body().get("checkpoint_id").asText();
             run = s.context().runDir().toString();
         }
