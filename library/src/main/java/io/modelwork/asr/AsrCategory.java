@@ -52,7 +52,9 @@ public final class AsrCategory implements Category<AsrState> {
             Option.choice("task", "transcribe", List.of("transcribe", "translate"), "asr.whisper: transcribe, or translate to English"),
             Option.bool("timestamps", true, "asr.whisper: predict timestamp tokens (segments; long audio moves on at the last one)"),
             Option.text("prompt", "", "asr.whisper: initial prompt (vocabulary, spelling) given as previous text"),
-            Option.integer("threads", 2, 1, 64, "asr.whisper: ONNX Runtime intra-op threads"));
+            Option.integer("threads", 2, 1, 64, "asr.whisper: ONNX Runtime intra-op threads"),
+            Option.bool("fallback", true, "asr.whisper: decode a window again by sampling at temperatures 0.2…1.0 (seeded by the run) "
+                    + "while its text compresses > 2.4× or its mean log-probability < −1, as OpenAI's transcribe does"));
     static final Options FIT = Options.none();
     static final Options EVALUATE = Options.of(
             Option.choice("on", "test", List.of("test", "train", "all"), "which utterances to score"),
@@ -164,7 +166,8 @@ public final class AsrCategory implements Category<AsrState> {
             return WhisperEngine.open(model == null ? null : Path.of(model), new WhisperEngine.Options(o.path("lang").asText("auto"),
                     o.path("task").asText("transcribe").equals("translate"), beam <= 0 ? 1 : (int) Math.round(beam),
                     o.path("patience").asDouble(1.0), o.path("timestamps").asBoolean(true),
-                    o.path("prompt").asText("").isBlank() ? null : o.path("prompt").asText(), true, "cpu", o.path("threads").asInt(2)));
+                    o.path("prompt").asText("").isBlank() ? null : o.path("prompt").asText(), true, "cpu", o.path("threads").asInt(2),
+                    o.path("fallback").asBoolean(true) ? WhisperEngine.FALLBACK : List.of(0.0), o.path("seed").asLong(0)));
         return new VoskEngine(VoskEngine.modelDir(beam), alternatives);
     }
 }

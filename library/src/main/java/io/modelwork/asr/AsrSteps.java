@@ -154,7 +154,8 @@ final class AsrSteps {
         com.fasterxml.jackson.databind.node.ObjectNode args = io.modelwork.core.Json.object();
         args.put("beam", a.getDouble("beam", 0.0)).put("patience", a.getDouble("patience", 1.0)).put("lang", a.getString("lang", "auto"))
                 .put("task", a.getString("task", "transcribe")).put("timestamps", a.getBool("timestamps", true))
-                .put("prompt", a.getString("prompt", "")).put("threads", a.getInt("threads", 2));
+                .put("prompt", a.getString("prompt", "")).put("threads", a.getInt("threads", 2))
+                .put("fallback", a.getBool("fallback", true)).put("seed", ctx.run().seedFor("asr.whisper"));
         AsrEngine e = AsrCategory.createEngine(spec, alts, model, args); // fails with what is missing for asr.whisper
         s.spec = spec;
         s.alternatives = alts;
@@ -166,7 +167,8 @@ final class AsrSteps {
         r.body().set("engine_args", args);
         if (e instanceof io.modelwork.asr.whisper.WhisperEngine w)
             r.note("Whisper (" + w.decoderKind() + " decoder), " + (args.get("beam").asDouble() > 1 ? "beam " + (int) args.get("beam").asDouble() : "greedy")
-                    + ", temperature 0 without fallback; its transcription quality is untested here (no Whisper weights on the build machines)");
+                    + (args.get("fallback").asBoolean() ? ", temperature fallback 0.2…1.0 (seeded)" : ", temperature 0 only")
+                    + "; its transcription quality is untested here (no Whisper weights on the build machines)");
         else if (args.get("beam").asDouble() > 0)
             r.note("Vosk decodes with Kaldi beam " + args.get("beam").asDouble() + " (default " + VoskEngine.DEFAULT_BEAM + ")");
         return r;

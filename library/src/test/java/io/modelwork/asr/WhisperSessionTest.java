@@ -65,7 +65,7 @@ class WhisperSessionTest {
             s.attachDataset("path=" + data);
             s.prepareData("vad=off");
             s.split("test_fraction=0.0");
-            s.build("spec=asr.whisper model=" + model + " lang=en threads=1"); // greedy reads "Hello world"
+            s.build("spec=asr.whisper model=" + model + " lang=en threads=1 fallback=false"); // greedy reads "Hello world"
             s.fit("");
             StepReport t = s.tune("vad_threshold=0.5 seg_len=30 beam=1,2");
             assertEquals(0.5, t.body().get("baseline_wer").asDouble(), 1e-12, t.toText());

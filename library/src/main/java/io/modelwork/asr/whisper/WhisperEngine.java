@@ -35,16 +35,36 @@ public final class WhisperEngine implements AsrEngine {
     public static final String ENV = "MODELWORK_WHISPER";
     static final int N_FRAMES = LogMel.CHUNK_SAMPLES / LogMel.HOP; // 3000 mel frames = 30 s
 
-    /** Decoding options: {@code lang} a code or "auto", translate instead of transcribe, beam size (1 = greedy), patience. */
+    /** OpenAI's temperature schedule for the fallback ({@code transcribe.py}: 0, 0.2, …, 1.0). */
+    public static final List<Double> FALLBACK = List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0);
+
+    /**
+     * Decoding options: {@code lang} a code or "auto", translate instead of transcribe, beam size (1 = greedy),
+     * patience; {@code temperatures} the fallback schedule (a window is decoded again at the next temperature, by
+     * sampling, while its text compresses more than 2.4× with zlib or its mean log-probability is below −1 — unless it is
+     * silence), {@code seed} for the sampling.
+     */
     public record Options(String lang, boolean translate, int beam, double patience, boolean timestamps, String prompt,
-                          boolean conditionOnPrevious, String device, int threads) {
-        public static Options defaults() { return new Options("auto", false, 1, 1.0, true, null, true, "cpu", 2); }
+                          boolean conditionOnPrevious, String device, int threads, List<Double> temperatures, long seed) {
+        public Options {
+            temperatures = temperatures == null || temperatures.isEmpty() ? List.of(0.0) : List.copyOf(temperatures);
+        }
+
+        /** Temperature 0 only (no fallback). */
+        public Options(String lang, boolean translate, int beam, double patience, boolean timestamps, String prompt,
+                       boolean conditionOnPrevious, String device, int threads) {
+            this(lang, translate, beam, patience, timestamps, prompt, conditionOnPrevious, device, threads, List.of(0.0), 0);
+        }
+
+        public static Options defaults() { return new Options("auto", false, 1, 1.0, true, null, true, "cpu", 2, FALLBACK, 0); }
 
         public ObjectNode toJson() {
             ObjectNode o = Json.object();
             o.put("lang", lang).put("task", translate ? "translate" : "transcribe").put("beam", beam).put("patience", patience)
                     .put("timestamps", timestamps).put("prompt", prompt).put("condition_on_previous_text", conditionOnPrevious)
-                    .put("temperature", 0.0).put("device", device);
+                    .put("device", device).put("seed", seed);
+            temperatures.forEach(o.putArray("temperatures")::add);
+            o.put("compression_ratio_threshold", 2.4).put("logprob_threshold", -1.0).put("no_speech_threshold", 0.6);
             return o;
         }
     }
@@ -58,6 +78,8 @@ public final class WhisperEngine implements AsrEngine {
     private final WhisperSearch search;
     private final String encoderInput, encoderOutput;
     private String lastLanguage;
+    private final List<Double> lastTemperatures = new ArrayList<>();
+    private final java.util.Random rng;
 
     private WhisperEngine(Path dir, Options opts, OnnxModel encoder, WhisperTokenizer tokenizer, WhisperConfig cfg, WhisperDecoder decoder) {
         this.dir = dir;
@@ -69,6 +91,7 @@ public final class WhisperEngine implements AsrEngine {
         this.search = new WhisperSearch(decoder, cfg);
         this.encoderInput = encoder.inputs().keySet().iterator().next();
         this.encoderOutput = encoder.outputs().keySet().iterator().next();
+        this.rng = new java.util.Random(opts.seed());
     }
 
     /** Opens the export in {@code dir} (or $MODELWORK_WHISPER) with default options. */
@@ -113,6 +136,9 @@ public final class WhisperEngine implements AsrEngine {
         }
     }
 
+    /** The temperature each window of the last clip was decoded at (above 0: the fallback sampled it). */
+    public List<Double> lastTemperatures() { return List.copyOf(lastTemperatures); }
+
     /** The language of the last clip (detected with lang=auto). */
     public String lastLanguage() { return lastLanguage; }
 
@@ -136,12 +162,22 @@ public final class WhisperEngine implements AsrEngine {
         List<Segment> segments = new ArrayList<>();
         List<Transcript.Alternative> alternatives = new ArrayList<>();
         int seek = 0, windows = 0;
+        lastTemperatures.clear();
         while (seek < content) {
             int size = Math.min(N_FRAMES, content - seek);
             double offset = seek * (double) LogMel.HOP / LogMel.RATE;
             Tensor enc = encode(mel, seek, size);
             int[] initial = initialTokens(all.subList(promptResetSince, all.size()), sotSeq);
-            WhisperSearch.Result r = search.decode(enc, initial, indexOf(initial, cfg.sot()), opts.timestamps(), opts.beam(), opts.patience());
+            WhisperSearch.Result r = null;
+            double used = 0;
+            for (double t : opts.temperatures()) { // transcribe.py's decode_with_fallback
+                used = t;
+                r = search.decode(enc, initial, indexOf(initial, cfg.sot()), opts.timestamps(), t > 0 ? 1 : opts.beam(), opts.patience(), t, rng);
+                boolean again = compressionRatio(text(r.tokens())) > 2.4 || r.avgLogprob() < -1.0;
+                if (r.noSpeechProb() > 0.6 && r.avgLogprob() < -1.0) again = false; // silence: no retry
+                if (!again) break;
+            }
+            lastTemperatures.add(used);
             windows++;
             if (r.noSpeechProb() > 0.6 && !(r.avgLogprob() > -1.0)) { seek += size; continue; } // silence: skip the window
             if (windows == 1) for (WhisperSearch.Result a : r.alternatives())
@@ -149,7 +185,7 @@ public final class WhisperEngine implements AsrEngine {
             List<Segment> cur = segments(r, offset, size * (double) LogMel.HOP / LogMel.RATE);
             segments.addAll(cur);
             for (Segment s : cur) for (int t : s.tokens) all.add(t);
-            if (!opts.conditionOnPrevious()) promptResetSince = all.size();
+            if (!opts.conditionOnPrevious() || used > 0.5) promptResetSince = all.size(); // a hot sample is not a good prompt
             seek += advance(r.tokens(), size);
         }
         return toTranscript(segments, alternatives);
@@ -158,7 +194,7 @@ public final class WhisperEngine implements AsrEngine {
     /** One window's decoding from given log-mel features [nMels][3000], no prompt (tests hold it to transformers'). */
     WhisperSearch.Result decodeWindow(float[][] window, String lang) {
         int[] initial = initialTokens(List.of(), cfg.sotSequence(lang, opts.translate()));
-        return search.decode(encode(window, 0, N_FRAMES), initial, indexOf(initial, cfg.sot()), opts.timestamps(), opts.beam(), opts.patience());
+        return search.decode(encode(window, 0, N_FRAMES), initial, indexOf(initial, cfg.sot()), opts.timestamps(), opts.beam(), opts.patience(), 0, rng);
     }
 
     /** The language detected from given log-mel features [nMels][3000] (tests hold it to transformers'). */
@@ -223,6 +259,19 @@ public final class WhisperEngine implements AsrEngine {
         if (cuts.isEmpty() || singleEnding) return size;
         int lastPos = t[cuts.get(cuts.size() - 1) - 1] - tb;
         return Math.max(1, Math.min(size, lastPos * 2)); // input_stride: 2 mel frames per encoder position
+    }
+
+    /** transcribe.py's {@code get_compression_ratio}: UTF-8 length over its zlib-compressed length (default level). */
+    static double compressionRatio(String text) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION);
+        d.setInput(b);
+        d.finish();
+        byte[] buf = new byte[b.length + 64];
+        int n = 0;
+        while (!d.finished()) n += d.deflate(buf, n, buf.length - n);
+        d.end();
+        return b.length / (double) n;
     }
 
     private String text(int[] tokens) {

@@ -5,8 +5,8 @@ import io.modelwork.onnx.OnnxModel.Tensor;
 import java.util.*;
 
 /**
- * The decoding loop of OpenAI Whisper's {@code decoding.py} at temperature 0 for one 30-s window: greedy
- * ({@code beam=1}: the arg-max after the {@link LogitRules}) or beam search ({@code BeamSearchDecoder}: each
+ * The decoding loop of OpenAI Whisper's {@code decoding.py} for one 30-s window: greedy ({@code beam=1}: the
+ * arg-max after the {@link LogitRules}; above temperature 0 a sample from softmax(logits / T)) or beam search ({@code BeamSearchDecoder}: each
  * hypothesis proposes its {@code beam+1} best tokens, the {@code beam} best unfinished continuations go on, finished
  * ones are collected until {@code round(beam·patience)}; then {@code MaximumLikelihoodRanker} without length penalty
  * picks the best sum of log-probabilities divided by its length). At most {@code n_text_ctx/2} tokens are sampled. Also
@@ -45,10 +45,23 @@ final class WhisperSearch {
     }
 
     /** Decodes one window from {@code initial} tokens (prompt + start sequence). */
-    Result decode(Tensor encoder, int[] initial, int sotIndex, boolean timestamps, int beam, double patience) {
+    Result decode(Tensor encoder, int[] initial, int sotIndex, boolean timestamps, int beam, double patience, double temperature, Random rng) {
         LogitRules rules = new LogitRules(c, timestamps, initial.length);
         int sampleLen = c.nTextCtx() / 2;
-        return beam <= 1 ? greedy(encoder, initial, sotIndex, rules, sampleLen) : beam(encoder, initial, sotIndex, rules, sampleLen, beam, patience);
+        return beam <= 1 || temperature > 0 ? greedy(encoder, initial, sotIndex, rules, sampleLen, temperature, rng)
+                : beam(encoder, initial, sotIndex, rules, sampleLen, beam, patience);
+    }
+
+    /** A token drawn from softmax(logits / temperature) (OpenAI's {@code Categorical(logits=logits / T).sample()}). */
+    static int sample(float[] logits, double temperature, Random rng) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) max = Math.max(max, v / temperature);
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) sum += p[i] = Math.exp(logits[i] / temperature - max);
+        double u = rng.nextDouble() * sum, acc = 0;
+        for (int i = 0; i < p.length; i++) if ((acc += p[i]) >= u && p[i] > 0) return i;
+        return argmax(logits);
     }
 
     private double noSpeech(float[][] rows, int sotIndex) {
@@ -56,7 +69,7 @@ final class WhisperSearch {
         return Math.exp(LogitRules.logSoftmax(rows[sotIndex])[c.noSpeech()]);
     }
 
-    private Result greedy(Tensor enc, int[] initial, int sotIndex, LogitRules rules, int sampleLen) {
+    private Result greedy(Tensor enc, int[] initial, int sotIndex, LogitRules rules, int sampleLen, double temperature, Random rng) {
         int[] tokens = initial;
         WhisperDecoder.Cache cache = null;
         List<Float> lps = new ArrayList<>();
@@ -68,7 +81,7 @@ final class WhisperSearch {
             float[] logits = o.last();
             rules.apply(logits, tokens);
             float[] lp = LogitRules.logSoftmax(logits);
-            int next = argmax(logits);
+            int next = temperature > 0 ? sample(logits, temperature, rng) : argmax(logits);
             sum += lp[next];
             if (next == c.eot()) break;
             tokens = append(tokens, next);

@@ -122,6 +122,31 @@ class WhisperEngineTest {
         }
     }
 
+    @Test void temperatureFallbackResamplesUnsureWindows(@TempDir Path tmp) throws Exception {
+        Path m = model(tmp.resolve("m"), true, false);
+        WhisperEngine.Options fb = new WhisperEngine.Options("en", false, 1, 1.0, true, null, true, "cpu", 1, WhisperEngine.FALLBACK, 11);
+        String first;
+        java.util.List<Double> temps;
+        try (WhisperEngine e = WhisperEngine.open(m, fb)) {
+            // greedy's "Hello world" has a mean log-probability of -1.18 (< -1): decoded again by sampling
+            first = e.transcribe(jfk).text();
+            temps = e.lastTemperatures();
+            assertEquals(1, temps.size());
+            assertTrue(temps.get(0) > 0, "fell back: " + temps);
+            assertTrue(first.equals("Hello world") || first.equals("Hello there"), first);
+        }
+        try (WhisperEngine e = WhisperEngine.open(m, fb)) {
+            assertEquals(first, e.transcribe(jfk).text(), "seeded: the same sample again");
+            assertEquals(temps, e.lastTemperatures());
+        }
+        try (WhisperEngine e = WhisperEngine.open(m, opts("en", 2, true))) {
+            e.transcribe(jfk);
+            assertEquals(java.util.List.of(0.0), e.lastTemperatures(), "no fallback when not asked");
+        }
+        assertTrue(WhisperEngine.compressionRatio("hello ".repeat(20)) > 2.4, "a repetition loop compresses well");
+        assertTrue(WhisperEngine.compressionRatio("Hello there") < 2.4);
+    }
+
     @Test void segmentsAreCutAtConsecutiveTimestamps(@TempDir Path tmp) throws Exception {
         try (WhisperEngine e = WhisperEngine.open(model(tmp.resolve("m"), true, false), opts("en", 1, true))) {
             int[] single = {ts(0), HELLO, ts(1.0), ts(1.0), WORLD, ts(2.0)};
