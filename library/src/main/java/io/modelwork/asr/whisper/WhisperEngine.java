@@ -19,7 +19,7 @@ import java.util.*;
  * {@code asr.whisper}: Whisper as Hugging Face optimum exports it to ONNX — {@code encoder_model.onnx}, the decoder
  * ({@code decoder_model_merged.onnx}, or {@code decoder_model.onnx} with or without {@code decoder_with_past_model.onnx};
  * see {@link WhisperDecoder}), {@code tokenizer.json}, and {@code config.json} / {@code generation_config.json} when
- * present. Long audio is transcribed as OpenAI's {@code transcribe.py} does at temperature 0: the log-mel of the whole
+ * present. Long audio is transcribed as OpenAI's {@code transcribe.py} does: the log-mel of the whole
  * clip ({@link LogMel}, 30 s of zeros appended), a 30-s window at {@code seek}, the window's text from the
  * {@link WhisperSearch}, segments cut at consecutive timestamp tokens, {@code seek} moved to the last complete segment's
  * end, the previous text as the prompt ({@code condition_on_previous_text}), windows whose no-speech probability is
