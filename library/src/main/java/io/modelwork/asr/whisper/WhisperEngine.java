@@ -23,13 +23,16 @@ import java.util.*;
  * clip ({@link LogMel}, 30 s of zeros appended), a 30-s window at {@code seek}, the window's text from the
  * {@link WhisperSearch}, segments cut at consecutive timestamp tokens, {@code seek} moved to the last complete segment's
  * end, the previous text as the prompt ({@code condition_on_previous_text}), windows whose no-speech probability is
- * above 0.6 with an average log-probability below −1 skipped. Not built: the temperature fallback (compression-ratio
- * and log-probability retries) and word timestamps from cross-attention (optimum's graphs do not output attention):
- * word times here are the segment's span shared by character count, word confidence the mean token probability.
+ * above 0.6 with an average log-probability below −1 skipped, and the temperature fallback (a window whose text
+ * compresses more than 2.4× or whose mean log-probability is below −1 is decoded again by sampling at the next
+ * temperature of {@link Options#temperatures}, one sample each, as {@code transcribe()} without {@code best_of}). Not
+ * built: word timestamps from cross-attention (optimum's graphs do not output attention): word times here are the
+ * segment's span shared by character count, word confidence the mean token probability.
  *
- * <p>No Whisper weights can be obtained on the machines this project is built on: the loop is tested on small
- * Whisper-shaped graphs generated in the test ({@code WhisperEngineTest}); Whisper's own transcription quality is
- * untested here.
+ * <p>No Whisper weights can be obtained on the machines this project is built on: greedy decoding is held token for
+ * token to transformers' {@code generate()} on a randomly initialised tiny Whisper ({@code WhisperHfParityTest}), the
+ * rest is tested on Whisper-shaped graphs generated in the test ({@code WhisperEngineTest}); Whisper's own
+ * transcription quality is untested here.
  */
 public final class WhisperEngine implements AsrEngine {
     public static final String ENV = "MODELWORK_WHISPER";
