@@ -88,21 +88,7 @@ class HttpStreamTest {
     }
 
     @Test void httpStreamDecodesAndAStreamCutMidwayKeepsItsFrames() throws Exception {
-        byte[] all = Files.readAllBytes(Assets.root().resolve("data/tracking/vtest.avi"));
-        byte[] part = Arrays.copyOf(all, all.length / 5);
-        HttpServer srv = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        srv.createContext("/cut.avi", ex -> {
-            // announces the whole file, then drops the connection after a fifth of it
-            ex.sendResponseHeaders(200, all.length);
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(part);
-                o.flush();
-            } catch (java.io.IOException ignored) {
-                // the client may give up first
-            }
-            ex.close();
-        });
-        srv.start();
+        HttpServer srv = serveCut(5); // announces the whole file, then drops the connection after a fifth of it
         try {
             String url = "http://127.0.0.1:" + srv.getAddress().getPort() + "/cut.avi";
             assertTrue(VideoSource.isStream(url));
