@@ -7,6 +7,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../../.."))
 
+# every template's step 11: close the session and resume the checkpoint of step 10 in a fresh one
+RESUME = ('String runDir = session().context().runDir().toString();\n'
+          'Magics.close("");\n'
+          'session().resume(Args.of("id", checkpointId, "run_dir", runDir))')
+
 
 def notebook(title, intro, steps):
     nb = new_notebook()
@@ -59,9 +64,7 @@ REGRESSION = notebook(
          'ck'),
         ("11 · resume", "A fresh session resumes from the checkpoint, as a later notebook or a server would; "
          "the next steps continue from there.",
-         'String runDir = session().context().runDir().toString();\n'
-         'Magics.close("");\n'
-         'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+         RESUME),
         ("12 · export", "Write the deployment bundle: model, ONNX, preprocessing, signature and a manifest "
          "with hashes.", "%export"),
         ("13 · register", "Register the bundle in the model registry; the model id is the key serving code uses. The "
@@ -102,9 +105,7 @@ CLASSIFICATION = notebook(
          'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
          'ck'),
         ("11 · resume", "A fresh session resumes from the checkpoint; the next steps continue from there.",
-         'String runDir = session().context().runDir().toString();\n'
-         'Magics.close("");\n'
-         'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+         RESUME),
         ("12 · export", "The deployment bundle with the label map and the chosen threshold.", "%export"),
         ("13 · register", "Register it; serving code refers to the model id.",
          "%register name=breast-cancer-lgbm stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
@@ -143,9 +144,7 @@ RANKING = notebook(
          'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
          'ck'),
         ("11 · resume", "A fresh session resumes from the checkpoint.",
-         'String runDir = session().context().runDir().toString();\n'
-         'Magics.close("");\n'
-         'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+         RESUME),
         ("12 · export", "The bundle: native model, ONNX scorer (checked against the native model), signature.",
          "%export"),
         ("13 · register", "Register the ranker.", "%register name=lambdarank-example stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
@@ -179,9 +178,7 @@ OPTIMIZATION = notebook(
          'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
          'ck'),
         ("11 · resume", "A fresh session resumes from the checkpoint.",
-         'String runDir = session().context().runDir().toString();\n'
-         'Magics.close("");\n'
-         'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+         RESUME),
         ("12 · export", "Export the model data, search parameters, the solution and the solver log.", "%export"),
         ("13 · register", "Register the solved model.", "%register name=berlin52-tsp stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
         ("14 · artifacts", "The standard artifact map.", "%artifacts"),
@@ -264,9 +261,7 @@ FORECASTING = notebook(
          'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
          'ck'),
         ("11 · resume", "A fresh session resumes from the checkpoint.",
-         'String runDir = session().context().runDir().toString();\n'
-         'Magics.close("");\n'
-         'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+         RESUME),
         ("12 · export", "The model as JSON (orders, coefficients, state) that reloads and forecasts identically.",
          "%export"),
         ("13 · register", "Register the forecaster.", "%register name=airpassengers-arima stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
@@ -307,9 +302,7 @@ def asr_notebook():
              'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
              'ck'),
             ("11 · resume", "A fresh session continues from the checkpoint; the recogniser is loaded again on use.",
-             'String runDir = session().context().runDir().toString();\n'
-             'Magics.close("");\n'
-             'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+             RESUME),
             ("12 · export", "Pipeline configuration, model reference (name, version, SHA-256), VAD settings, "
              "signature and thresholds.", "%export"),
             ("13 · register", "Register the pipeline.", "%register name=librivox-vosk stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
@@ -361,9 +354,7 @@ def anomaly_notebook():
              'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
              'ck'),
             ("11 · resume", "A fresh session resumes from the checkpoint.",
-             'String runDir = session().context().runDir().toString();\n'
-             'Magics.close("");\n'
-             'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+             RESUME),
             ("12 · export", "One ONNX graph image → (score, anomaly map) with the memory bank inside, checked "
              "against the Java scorer to 1e-4 before the bundle is published.", "%export"),
             ("13 · register", "Register the bundle.", "%register name=magnetic-tile-patchcore stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
@@ -403,9 +394,7 @@ def ocr_notebook():
              'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
              'ck'),
             ("11 · resume", "A fresh session resumes; the models are loaded again on first use.",
-             'String runDir = session().context().runDir().toString();\n'
-             'Magics.close("");\n'
-             'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+             RESUME),
             ("12 · export", "The three ONNX files, the dictionary, pipeline.json and thresholds.json.", "%export"),
             ("13 · register", "Register the pipeline.", "%register name=tesseractjs-ppocr stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
             ("14 · artifacts", "The artifact map.", "%artifacts"),
@@ -449,9 +438,7 @@ def speaker_notebook():
              'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
              'ck'),
             ("11 · resume", "A fresh session continues from the checkpoint; the models are loaded again on use.",
-             'String runDir = session().context().runDir().toString();\n'
-             'Magics.close("");\n'
-             'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+             RESUME),
             ("12 · export", "Pipeline configuration, whitening, model references and the calibrated collar.", "%export"),
             ("13 · register", "Register the pipeline.", "%register name=speaker-diarization stage=staging home=${MODELWORK_HOME:-${run_dir}/registry}"),
             ("14 · artifacts", "The artifact map.", "%artifacts"),
@@ -510,9 +497,7 @@ def tracking_notebook():
              'ck'),
             ("11 · resume", "A fresh session resumes from the checkpoint; the detector is reloaded and checked "
              "against its SHA-256, the detections come from the checkpoint.",
-             'String runDir = session().context().runDir().toString();\n'
-             'Magics.close("");\n'
-             'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+             RESUME),
             ("12 · export", "The detector ONNX, `pipeline.json` (pre-processing, confidence, NMS, classes, tracker "
              "parameters) and the test tracks in MOTChallenge format.", "%export"),
             ("13 · register", "Register the pipeline.",
@@ -558,9 +543,7 @@ def face_notebook():
              'String checkpointId = ck.body().get("checkpoint_id").asText();\n'
              'ck'),
             ("11 · resume", "A fresh session continues from the checkpoint; the models are loaded again on use.",
-             'String runDir = session().context().runDir().toString();\n'
-             'Magics.close("");\n'
-             'session().resume(Args.of("id", checkpointId, "run_dir", runDir))'),
+             RESUME),
             ("12 · export", "Templates, thresholds and the pipeline; the bundle states that it holds biometric data "
              "(`export encrypt=true` encrypts the index with AES-GCM under a key from the environment).", "%export"),
             ("13 · register", "Register the pipeline.",
