@@ -92,7 +92,7 @@ public final class SileroVad implements AutoCloseable {
             System.arraycopy(audio, from, x, CONTEXT, k);
             java.util.Arrays.fill(x, CONTEXT + k, CONTEXT + WINDOW, 0f);
             Map<String, Object> feeds = new java.util.LinkedHashMap<>();
-            feeds.put("input", new OnnxModel.Tensor(x.clone(), new long[]{1, CONTEXT + WINDOW}));
+            feeds.put("input", new OnnxModel.Tensor(x, new long[]{1, CONTEXT + WINDOW})); // copied into the native tensor
             feeds.put("state", new OnnxModel.Tensor(state, new long[]{2, 1, 128}));
             feeds.put("sr", sr);
             Map<String, OnnxModel.Tensor> r = model.runFeeds(feeds);
