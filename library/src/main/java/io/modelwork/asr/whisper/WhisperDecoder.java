@@ -105,9 +105,7 @@ final class WhisperDecoder implements AutoCloseable {
     Output next(Tensor encoder, int[] tokens, Cache cache) {
         if (kind == Kind.NO_CACHE) {
             Map<String, Tensor> out = first.runFeeds(feeds(ids(tokens, 0), encoder, null, null), "logits");
-            float[][] rows = rows(out.get("logits"));
-            int from = cache == null ? 0 : cache.length();
-            return new Output(Arrays.copyOfRange(rows, from, rows.length), new Cache(Map.of(), tokens.length));
+            return new Output(rows(out.get("logits"), cache == null ? 0 : cache.length()), new Cache(Map.of(), tokens.length));
         }
         if (cache == null) {
             Map<String, Object> f = feeds(ids(tokens, 0), encoder, null, null);
@@ -116,14 +114,14 @@ final class WhisperDecoder implements AutoCloseable {
                 f.put("use_cache_branch", new Flag(false));
             }
             Map<String, Tensor> out = first.runFeeds(f);
-            return new Output(rows(out.get("logits")), cacheOf(out, null, tokens.length));
+            return new Output(rows(out.get("logits"), 0), cacheOf(out, null, tokens.length));
         }
         OnnxModel m = kind == Kind.MERGED ? first : withPast;
         Map<String, Object> f = feeds(ids(tokens, cache.length()), m.inputs().containsKey("encoder_hidden_states") ? encoder : null,
                 cache, m);
         if (kind == Kind.MERGED) f.put("use_cache_branch", new Flag(true));
         Map<String, Tensor> out = m.runFeeds(f);
-        return new Output(rows(out.get("logits")), cacheOf(out, cache, tokens.length));
+        return new Output(rows(out.get("logits"), 0), cacheOf(out, cache, tokens.length));
     }
 
     private static LongTensor ids(int[] tokens, int from) {
@@ -158,11 +156,12 @@ final class WhisperDecoder implements AutoCloseable {
         return new Cache(c, length);
     }
 
-    private static float[][] rows(Tensor logits) {
+    /** The logits rows of positions {@code from}… (the cache-less graph recomputes the earlier ones every step). */
+    private static float[][] rows(Tensor logits, int from) {
         long[] s = logits.shape();
         int seq = (int) s[s.length - 2], v = (int) s[s.length - 1];
-        float[][] r = new float[seq][];
-        for (int i = 0; i < seq; i++) r[i] = Arrays.copyOfRange(logits.data(), i * v, (i + 1) * v);
+        float[][] r = new float[seq - from][];
+        for (int i = from; i < seq; i++) r[i - from] = Arrays.copyOfRange(logits.data(), i * v, (i + 1) * v);
         return r;
     }
 
