@@ -51,12 +51,6 @@ public final class WhisperTokenizer implements AutoCloseable {
     /** The id of a special token such as {@code <|en|>}, or -1 when the tokenizer has none. */
     public int special(String token) { return special.getOrDefault(token, -1); }
 
-    /** The special token of {@code id}, or null. */
-    public String specialName(int id) {
-        for (Map.Entry<String, Integer> e : special.entrySet()) if (e.getValue() == id) return e.getKey();
-        return null;
-    }
-
     /** Language code → token id: the special tokens {@code <|xx|>} between {@code <|startoftranscript|>} and the task tokens. */
     public Map<String, Integer> languages() {
         int sot = special("<|startoftranscript|>"), stop = firstOf("<|translate|>", "<|transcribe|>");
