@@ -40,6 +40,8 @@ public final class WhisperEngine implements AsrEngine {
 
     /** OpenAI's temperature schedule for the fallback ({@code transcribe.py}: 0, 0.2, …, 1.0). */
     public static final List<Double> FALLBACK = List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0);
+    /** transcribe()'s defaults: compression_ratio_threshold, logprob_threshold, no_speech_threshold. */
+    static final double MAX_COMPRESSION = 2.4, MIN_LOGPROB = -1.0, NO_SPEECH = 0.6;
 
     /**
      * Decoding options: {@code lang} a code or "auto", translate instead of transcribe, beam size (1 = greedy),
@@ -67,7 +69,7 @@ public final class WhisperEngine implements AsrEngine {
                     .put("timestamps", timestamps).put("prompt", prompt).put("condition_on_previous_text", conditionOnPrevious)
                     .put("device", device).put("seed", seed);
             temperatures.forEach(o.putArray("temperatures")::add);
-            o.put("compression_ratio_threshold", 2.4).put("logprob_threshold", -1.0).put("no_speech_threshold", 0.6);
+            o.put("compression_ratio_threshold", MAX_COMPRESSION).put("logprob_threshold", MIN_LOGPROB).put("no_speech_threshold", NO_SPEECH);
             return o;
         }
     }
@@ -176,13 +178,13 @@ public final class WhisperEngine implements AsrEngine {
             for (double t : opts.temperatures()) { // transcribe.py's decode_with_fallback
                 used = t;
                 r = search.decode(enc, initial, indexOf(initial, cfg.sot()), opts.timestamps(), t > 0 ? 1 : opts.beam(), opts.patience(), t, rng);
-                boolean again = compressionRatio(text(r.tokens())) > 2.4 || r.avgLogprob() < -1.0;
-                if (r.noSpeechProb() > 0.6 && r.avgLogprob() < -1.0) again = false; // silence: no retry
+                boolean again = compressionRatio(text(r.tokens())) > MAX_COMPRESSION || r.avgLogprob() < MIN_LOGPROB;
+                if (r.noSpeechProb() > NO_SPEECH && r.avgLogprob() < MIN_LOGPROB) again = false; // silence: no retry
                 if (!again) break;
             }
             lastTemperatures.add(used);
             windows++;
-            if (r.noSpeechProb() > 0.6 && !(r.avgLogprob() > -1.0)) { seek += size; continue; } // silence: skip the window
+            if (r.noSpeechProb() > NO_SPEECH && !(r.avgLogprob() > MIN_LOGPROB)) { seek += size; continue; } // silence: skip the window
             if (windows == 1) for (WhisperSearch.Result a : r.alternatives())
                 alternatives.add(new Transcript.Alternative(text(a.tokens()), Math.exp(a.avgLogprob())));
             List<Segment> cur = segments(r, offset, size * (double) LogMel.HOP / LogMel.RATE);
