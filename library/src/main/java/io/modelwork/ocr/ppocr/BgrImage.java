@@ -15,9 +15,9 @@ import java.awt.image.BufferedImage;
  * half-pixel centres and no anti-aliasing, {@code cv2.warpPerspective} INTER_CUBIC with BORDER_REPLICATE,
  * {@code np.rot90}, {@code cv2.rotate}); the shared {@code vision.Images.resize} halves the image before resizing
  * (area-like), which is not what PaddleOCR feeds its models, and OpenCV's Java binding is not a dependency of the
- * project. OpenCV computes both interpolations in fixed point (11-bit weights, 1/32-pixel tables): the values here
- * are computed in double precision with the same 1/32-pixel quantisation for the warp and may differ from OpenCV's
- * by one grey level on some pixels.
+ * project. OpenCV computes both interpolations in fixed point: {@link #resize} follows its 8-bit arithmetic value
+ * for value; the warp is computed in double precision with OpenCV's 1/32-pixel quantisation and may differ from
+ * OpenCV's by one grey level on some pixels.
  */
 public final class BgrImage {
     public final int width, height;
@@ -88,37 +88,80 @@ public final class BgrImage {
 
     public int get(int x, int y, int c) { return data[(y * width + x) * 3 + c]; }
 
-    /** {@code cv2.resize(img, (w, h))} with the default INTER_LINEAR. */
+    /**
+     * {@code cv2.resize(img, (w, h))} with the default INTER_LINEAR, in OpenCV's own 8-bit arithmetic
+     * ({@code imgproc/src/resize.cpp}, {@code resizeGeneric_}): per column {@code fx = (float)((dx+0.5)·scale−0.5)},
+     * clamped at the left and right edges; per row the same without clamping (the two source rows are clipped
+     * instead); weights {@code cvRound(c·2048)} as int16; a horizontal pass in exact integers; the vertical pass as
+     * the vectorised {@code VResizeLinearVec_32s8u} computes it, {@code ((S0>>4)·b0>>16) + ((S1>>4)·b1>>16) + 2 >> 2},
+     * on every value. An exact 2× reduction is INTER_AREA, as {@code cv::resize} switches it. Checked value for value
+     * against {@code cv2.resize} of OpenCV 5.0 ({@code BgrImageResizeTest}); OpenCV builds that finish a row's last
+     * few values with the scalar {@code (S0·b0 + S1·b1 + 2²¹) >> 22} may differ there by one grey level.
+     */
     public BgrImage resize(int w, int h) {
         if (w == width && h == height) return this;
-        double sx = (double) width / w, sy = (double) height / h;
-        int[] x0 = new int[w], x1 = new int[w];
-        double[] fx = new double[w];
-        for (int x = 0; x < w; x++) {
-            double f = (x + 0.5) * sx - 0.5;
-            int i = (int) Math.floor(f);
-            f -= i;
-            if (i < 0) { i = 0; f = 0; }
-            if (i >= width - 1) { i = width - 1; f = 0; }
-            x0[x] = i; x1[x] = Math.min(i + 1, width - 1); fx[x] = f;
+        double scaleX = 1.0 / ((double) w / width), scaleY = 1.0 / ((double) h / height);
+        if (w * 2 == width && h * 2 == height) return halve(w, h);
+        final int cn = 3, one = 2048;
+        int[] xofs = new int[w], ax0 = new int[w], ax1 = new int[w];
+        for (int dx = 0; dx < w; dx++) {
+            float fx = (float) ((dx + 0.5) * scaleX - 0.5);
+            int sx = (int) Math.floor(fx);
+            fx -= sx;
+            if (sx < 0) { fx = 0; sx = 0; }
+            boolean edge = sx >= width - 1;
+            if (edge) { fx = 0; sx = width - 1; }
+            xofs[dx] = sx;
+            ax0[dx] = edge ? one : (int) Math.rint((1f - fx) * 2048f);
+            ax1[dx] = edge ? 0 : (int) Math.rint(fx * 2048f);
         }
-        int[] out = new int[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            double f = (y + 0.5) * sy - 0.5;
-            int j = (int) Math.floor(f);
-            f -= j;
-            if (j < 0) { j = 0; f = 0; }
-            if (j >= height - 1) { j = height - 1; f = 0; }
-            int j1 = Math.min(j + 1, height - 1);
-            double fy = f;
-            for (int x = 0; x < w; x++) {
-                for (int c = 0; c < 3; c++) {
-                    double a = get(x0[x], j, c) * (1 - fx[x]) + get(x1[x], j, c) * fx[x];
-                    double b = get(x0[x], j1, c) * (1 - fx[x]) + get(x1[x], j1, c) * fx[x];
-                    out[(y * w + x) * 3 + c] = sat(a * (1 - fy) + b * fy);
-                }
+        int rowLen = w * cn;
+        int[][] rows = new int[2][];
+        int[] rowY = {-1, -1};
+        int[] out = new int[h * rowLen];
+        for (int dy = 0; dy < h; dy++) {
+            float fy = (float) ((dy + 0.5) * scaleY - 0.5);
+            int sy = (int) Math.floor(fy);
+            fy -= sy;
+            int b0 = (int) Math.rint((1f - fy) * 2048f), b1 = (int) Math.rint(fy * 2048f);
+            int y0 = Math.min(Math.max(sy, 0), height - 1), y1 = Math.min(Math.max(sy + 1, 0), height - 1);
+            int[] s0 = hrow(rows, rowY, y0, y1, xofs, ax0, ax1, w);
+            int[] s1 = hrow(rows, rowY, y1, y0, xofs, ax0, ax1, w);
+            int o = dy * rowLen;
+            for (int x = 0; x < rowLen; x++) {
+                int v = ((Math.min(s0[x] >> 4, Short.MAX_VALUE) * b0) >> 16) + ((Math.min(s1[x] >> 4, Short.MAX_VALUE) * b1) >> 16);
+                out[o + x] = Math.min(255, Math.max(0, (Math.min(v, Short.MAX_VALUE) + 2) >> 2));
             }
         }
+        return new BgrImage(w, h, out);
+    }
+
+    /**
+     * The horizontal pass of source row {@code y}, {@code S[sx]·a0 + S[sx+cn]·a1}, from a two-row cache (rows come in
+     * order); the slot of {@code keep}, the other row the current output row needs, is not overwritten.
+     */
+    private int[] hrow(int[][] rows, int[] rowY, int y, int keep, int[] xofs, int[] a0, int[] a1, int w) {
+        for (int k = 0; k < 2; k++) if (rowY[k] == y) return rows[k];
+        int slot = rowY[0] == keep ? 1 : 0;
+        if (rows[slot] == null) rows[slot] = new int[w * 3];
+        rowY[slot] = y;
+        int[] r = rows[slot];
+        int base = y * width * 3;
+        for (int dx = 0; dx < w; dx++) {
+            int s = base + xofs[dx] * 3, s1 = Math.min(xofs[dx] + 1, width - 1) * 3 + base;
+            for (int c = 0; c < 3; c++) r[dx * 3 + c] = data[s + c] * a0[dx] + (a1[dx] == 0 ? 0 : data[s1 + c] * a1[dx]);
+        }
+        return r;
+    }
+
+    /** {@code resizeAreaFast_} for an exact 2× reduction: the rounded mean of each 2 × 2 block. */
+    private BgrImage halve(int w, int h) {
+        int[] out = new int[w * h * 3];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int c = 0; c < 3; c++)
+                    out[(y * w + x) * 3 + c] = (get(2 * x, 2 * y, c) + get(2 * x + 1, 2 * y, c) + get(2 * x, 2 * y + 1, c)
+                            + get(2 * x + 1, 2 * y + 1, c) + 2) >> 2;
         return new BgrImage(w, h, out);
     }
 
