@@ -4,7 +4,10 @@ DetResizeForTest/NormalizeImage) with OpenCV, NumPy and ONNX Runtime, to write t
 the Java pipeline with. The one substitution: pyclipper is not installable here, so the unclip uses shapely's buffer
 with round joins (quad_segs 8) — PaddleOCR's own docs note the offset only needs to grow the box by `distance`.
 
-  [DROP=0.5] python ppocr_reference.py MODEL_DIR OUT.json IMAGE...   (DROP: drop_score)
+  [DROP=0.5] [DET=… CLS=… REC=… DICT=…] python ppocr_reference.py MODEL_DIR OUT.json IMAGE...   (DROP: drop_score)
+
+The file names default to lang=ch's (ch_PP-OCRv4); ppocr_reference_en.json was written with lang=en's:
+  DET=en_PP-OCRv3_det_infer.onnx REC=en_PP-OCRv4_rec.onnx DICT=en_dict.txt python ppocr_reference.py DIR ppocr_reference_en.json …
 """
 import json, math, sys
 import cv2, numpy as np, onnxruntime as ort
@@ -12,10 +15,11 @@ from shapely.geometry import Polygon
 
 model_dir, out_file, images = sys.argv[1], sys.argv[2], sys.argv[3:]
 so = ort.SessionOptions(); so.intra_op_num_threads = 2
-det = ort.InferenceSession(model_dir + "/ch_PP-OCRv4_det_infer.onnx", so)
-cls = ort.InferenceSession(model_dir + "/ch_ppocr_mobile_v2.0_cls_infer.onnx", so)
-rec = ort.InferenceSession(model_dir + "/ch_PP-OCRv4_rec_infer.onnx", so)
-chars = ["blank"] + [l.rstrip("\r\n") for l in open(model_dir + "/ppocr_keys_v1.txt", encoding="utf-8")] + [" "]
+env = __import__("os").environ
+det = ort.InferenceSession(model_dir + "/" + env.get("DET", "ch_PP-OCRv4_det_infer.onnx"), so)
+cls = ort.InferenceSession(model_dir + "/" + env.get("CLS", "ch_ppocr_mobile_v2.0_cls_infer.onnx"), so)
+rec = ort.InferenceSession(model_dir + "/" + env.get("REC", "ch_PP-OCRv4_rec_infer.onnx"), so)
+chars = ["blank"] + [l.rstrip("\r\n") for l in open(model_dir + "/" + env.get("DICT", "ppocr_keys_v1.txt"), encoding="utf-8")] + [" "]
 
 def det_resize(img, limit=960):
     h, w = img.shape[:2]

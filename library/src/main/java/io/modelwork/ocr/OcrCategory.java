@@ -47,10 +47,11 @@ public final class OcrCategory implements Category<OcrState> {
             Option.numbers("ratios", "0,0,1", 0.0, 1.0, "train,validation,test shares of documents (0,0,1 = all test: a pretrained pipeline)"));
     static final Options BUILD = Options.of(
             Option.text("spec", "ocr.ppocr", "ocr.ppocr (pages) or ocr.ppocr.rec (single lines)"),
-            Option.path("det", "your PP-OCR detection ONNX (default PP-OCRv4 det)"),
+            Option.choice("lang", "ch", io.modelwork.ocr.ppocr.PpOcr.LANGS, "pinned model set, as PaddleOCR(lang=…): ch = ch_PP-OCRv4 det+rec (Chinese + English), en = en_PP-OCRv3 det + en_PP-OCRv4 rec (English: better on Latin text)"),
+            Option.path("det", "your PP-OCR detection ONNX (default: the lang's det)"),
             Option.path("cls", "your angle classifier ONNX (default ch_ppocr_mobile_v2.0_cls)"),
-            Option.path("rec", "your PP-OCR CTC recognition ONNX, e.g. an English or other-language model (default PP-OCRv4 rec)"),
-            Option.path("dict", "the recogniser's dictionary, one character per line (must match its classes − 2)"),
+            Option.path("rec", "your PP-OCR CTC recognition ONNX, e.g. another language's (default: the lang's rec)"),
+            Option.path("dict", "the recogniser's dictionary, one character per line (must match its classes − 2; default: the rec model's character metadata, else the lang's)"),
             Option.number("thresh", 0.3, 0.01, 0.99, "DB binarisation threshold"),
             Option.number("box_thresh", 0.6, 0.0, 1.0, "least mean probability inside a box"),
             Option.number("unclip_ratio", 1.5, 0.5, 5.0, "box expansion (area × ratio / perimeter)"),

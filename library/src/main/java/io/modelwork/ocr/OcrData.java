@@ -47,6 +47,7 @@ final class OcrData {
         // profile: sizes, text lengths, characters the recogniser cannot produce
         CtcDecoder dict = CtcDecoder.read(a.has("dict") ? Path.of(a.getString("dict", null)) : PpOcr.Models.defaults().dict());
         Map<String, Integer> unknown = new TreeMap<>();
+        boolean ascii = true;
         int withText = 0, chars = 0, minLen = Integer.MAX_VALUE, maxLen = 0;
         for (OcrDataset.Item it : kept) {
             if (it.text() == null) continue;
@@ -56,6 +57,7 @@ final class OcrData {
             chars += len;
             minLen = Math.min(minLen, len);
             maxLen = Math.max(maxLen, len);
+            ascii &= t.codePoints().allMatch(cp -> Character.isWhitespace(cp) || (cp >= 33 && cp <= 126));
             t.codePoints().forEach(cp -> {
                 String ch = new String(Character.toChars(cp));
                 if (!Character.isWhitespace(cp) && !dict.canProduce(ch)) unknown.merge(ch, 1, Integer::sum);
@@ -67,7 +69,7 @@ final class OcrData {
                 .put("with_boxes", kept.stream().filter(i -> i.boxes() != null).count())
                 .put("width_min", minW).put("width_max", maxW).put("height_min", minH).put("height_max", maxH)
                 .put("text_chars", chars).put("text_len_min", withText == 0 ? 0 : minLen).put("text_len_max", maxLen)
-                .put("dictionary_size", dict.classes() - 2);
+                .put("dictionary_size", dict.classes() - 2).put("ascii_only", withText > 0 && ascii);
         ObjectNode u = p.putObject("chars_not_in_dictionary");
         unknown.forEach(u::put);
         s.profile = p;
@@ -76,6 +78,8 @@ final class OcrData {
         r.table(Tables.keyValues("profile", Map.of("images", kept.size(), "with ground truth", withText,
                 "sizes", minW + "–" + maxW + " × " + minH + "–" + maxH, "text length", (withText == 0 ? 0 : minLen) + "–" + maxLen,
                 "characters not in the dictionary", unknown.isEmpty() ? "none" : String.join(" ", unknown.keySet()))));
+        if (withText > 0 && ascii)
+            r.note("the ground truth is plain ASCII: build lang=en (PaddleOCR's English models) reads Latin text better than the default lang=ch");
         if (!unknown.isEmpty()) r.note("the recogniser cannot produce " + unknown.keySet() + ": these count as errors in CER");
         ObjectNode ex = r.body().putObject("excluded_images");
         s.excluded.forEach(ex::put);

@@ -32,6 +32,8 @@ final class OcrState implements CategoryState, Exportable {
     List<String> train = new ArrayList<>(), validation = new ArrayList<>(), test = new ArrayList<>();
     String spec;
     String det, cls, rec, dict;
+    /** build lang=: the pinned model set (ch or en) that fills what det/cls/rec/dict leave null. */
+    String lang = "ch";
     OcrConfig config = OcrConfig.defaults();
     ObjectNode thresholds;
     Path exportDir;
@@ -46,7 +48,7 @@ final class OcrState implements CategoryState, Exportable {
 
     PpOcr pipeline() {
         if (pipeline == null) {
-            pipeline = PpOcr.load(PpOcr.Models.of(det, cls, rec, dict), config, threads, device);
+            pipeline = PpOcr.load(PpOcr.Models.of(lang, det, cls, rec, dict), config, threads, device);
             detCache.clear();
             recCache.clear();
         }
@@ -124,7 +126,7 @@ final class OcrState implements CategoryState, Exportable {
         train.forEach(o.putArray("train")::add);
         validation.forEach(o.putArray("validation")::add);
         test.forEach(o.putArray("test")::add);
-        o.put("spec", spec).set("models", modelsJson());
+        o.put("spec", spec).put("lang", lang).set("models", modelsJson());
         o.set("config", config.toJson());
         if (thresholds != null) o.set("thresholds", thresholds);
         if (exportDir != null) o.put("export_dir", exportDir.toString());
@@ -142,6 +144,7 @@ final class OcrState implements CategoryState, Exportable {
         o.path("validation").forEach(x -> validation.add(x.asText()));
         o.path("test").forEach(x -> test.add(x.asText()));
         spec = o.hasNonNull("spec") ? o.get("spec").asText() : null;
+        lang = o.path("lang").asText("ch");
         JsonNode m = o.path("models");
         det = text(m, "det"); cls = text(m, "cls"); rec = text(m, "rec"); dict = text(m, "dict");
         if (o.has("config")) config = OcrConfig.fromJson(o.get("config"));

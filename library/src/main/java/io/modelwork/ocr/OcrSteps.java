@@ -42,6 +42,7 @@ final class OcrSteps {
         s.spec = a.getString("spec", "ocr.ppocr");
         if (!OcrCategory.SPECS.containsKey(s.spec))
             throw new ModelworkException("Unknown OCR spec '" + s.spec + "'", "build spec", "use one of " + OcrCategory.SPECS.keySet());
+        s.lang = a.getString("lang", "ch");
         s.det = a.getString("det", null); s.cls = a.getString("cls", null);
         s.rec = a.getString("rec", null); s.dict = a.getString("dict", null);
         s.threads = ctx.run().threads();
@@ -55,7 +56,7 @@ final class OcrSteps {
         ObjectNode m = r.body().putObject("models");
         m.put("det", p.models().det().toString()).put("cls", String.valueOf(p.models().cls()))
                 .put("rec", p.models().rec().toString()).put("dict", p.models().dict().toString());
-        r.body().put("spec", s.spec).put("classes", p.decoder().classes()).set("config", s.config.toJson());
+        r.body().put("spec", s.spec).put("lang", s.lang).put("classes", p.decoder().classes()).set("config", s.config.toJson());
         if (!p.deviceNote().isEmpty()) r.note(p.deviceNote());
         return r;
     }

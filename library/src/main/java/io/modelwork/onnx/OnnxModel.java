@@ -154,6 +154,15 @@ public final class OnnxModel implements AutoCloseable {
     /** Output name → shape (-1 for dynamic dimensions), in the model's order. */
     public Map<String, long[]> outputs() { return Collections.unmodifiableMap(outputs); }
 
+    /** The model's custom metadata properties (e.g. a recogniser's {@code character} list); empty when it has none. */
+    public Map<String, String> metadata() {
+        try {
+            return Collections.unmodifiableMap(session.getMetadata().getCustomMetadata());
+        } catch (OrtException e) {
+            return Map.of();
+        }
+    }
+
     /** Checks that an input {@code name} exists with a compatible shape ({@code -1} in either = any); returns this. */
     public OnnxModel expectInput(String name, long... shape) { return expect("input", inputs, name, shape); }
 

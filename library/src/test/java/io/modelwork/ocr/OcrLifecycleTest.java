@@ -126,4 +126,42 @@ class OcrLifecycleTest {
             assertEquals(2.0 / 3, strict.body().get("metrics").get("exact_match").asDouble(), 1e-12);
         }
     }
+
+    /** build lang=en (PaddleOCR's English set) beats Tesseract on the shared pages and survives checkpoint, resume and export. */
+    @Test void englishModelsThroughCheckpointResumeAndExport() throws Exception {
+        String ckpt, run;
+        double cer;
+        Path bundle;
+        try (Session s = Session.create(tmp)) {
+            s.configure("threads=2 run_dir=" + tmp.resolve("run4"));
+            StepReport att = s.attachDataset("path=" + Assets.data("ocr/tesseractjs"));
+            assertTrue(att.body().get("ascii_only").asBoolean());
+            assertTrue(att.notes().stream().anyMatch(n -> n.contains("lang=en")), att.notes().toString());
+            s.prepareData("");
+            s.split("");
+            StepReport b = s.build("lang=en");
+            assertEquals("en", b.body().get("lang").asText());
+            assertEquals(97, b.body().get("classes").asInt(), "en_dict: blank + 95 + space");
+            assertTrue(b.body().get("models").get("rec").asText().endsWith("en_PP-OCRv4_rec.onnx"));
+            s.fit("");
+            StepReport ev = s.evaluate("baseline=true");
+            cer = ev.body().get("metrics").get("cer").asDouble();
+            assertTrue(cer <= 0.02, "lang=en corpus CER " + cer);
+            if (ev.body().has("baseline"))
+                assertTrue(cer <= ev.body().get("baseline").get("cer").asDouble(), "equal or better than Tesseract: " + ev.body().get("baseline"));
+            bundle = Path.of(s.export("").body().get("dir").asText());
+            ckpt = s.saveCheckpoint("en").body().get("checkpoint_id").asText();
+            run = s.context().runDir().toString();
+        }
+        try (Session s = Session.create(tmp)) {
+            s.resume(io.modelwork.core.Args.of("id", ckpt, "run_dir", run));
+            assertEquals("en", s.state(OcrState.class).lang);
+            assertEquals(cer, s.evaluate("").body().get("metrics").get("cer").asDouble(), 1e-12, "the English models again after resume");
+        }
+        try (PpOcr fresh = OcrBundle.load(bundle, 2)) {
+            assertEquals(97, fresh.decoder().classes());
+            assertEquals("Hello World from beyond the Cosmic Void",
+                    OcrScoring.norm(fresh.read(BgrImage.read(Assets.data("ocr/tesseractjs").resolve("cosmic.png"))).text(), true, true));
+        }
+    }
 }

@@ -33,6 +33,11 @@ import java.util.List;
  *       tolerance of 0.25 pixel; here JTS buffers the same integer rectangle with as many segments per quadrant as that
  *       tolerance gives, and rounds the result to integers as pyclipper does. Vertices of the arcs differ slightly, so
  *       the second rectangle can differ by a fraction of a pixel (after the rescale, at most one pixel).</li>
+ *   <li>The rectangle's corners: {@code cv2.minAreaRect} and {@code cv2.boxPoints} compute in float32, so an
+ *       axis-aligned corner at 17 can come out as 16.999998, which PaddleOCR's integer truncation (unclip, box score)
+ *       makes 16; JTS's rectangle is exact. A box can then sit one detection-map pixel away — about 4 px on a
+ *       3600-px-wide page (2 of 80 lines of the lang=en parity fixture). OpenCV's float rounding also differs between
+ *       its versions, which changed the hull and angle conventions of minAreaRect.</li>
  *   <li>The mean probability: {@code cv2.fillPoly} rasterises the truncated rectangle; here a pixel counts when its
  *       centre is inside or on the rectangle's edges, which can differ on edge pixels.</li>
  * </ul>

