@@ -52,7 +52,7 @@ final class OcrSteps {
                 a.getInt("batch", 6), a.getDouble("drop_score", 0.5));
         s.resetPipeline();
         var p = s.pipeline();
-        StepReport r = new StepReport("build", "Built " + s.spec + ": PP-OCR detection + angle classifier + recognition on ONNX Runtime");
+        StepReport r = new StepReport("build", "Built " + s.spec + " (lang=" + s.lang + "): PP-OCR detection + angle classifier + recognition on ONNX Runtime");
         ObjectNode m = r.body().putObject("models");
         m.put("det", p.models().det().toString()).put("cls", String.valueOf(p.models().cls()))
                 .put("rec", p.models().rec().toString()).put("dict", p.models().dict().toString());

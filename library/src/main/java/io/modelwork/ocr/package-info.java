@@ -6,6 +6,6 @@
  * The pipeline itself lives in {@code io.modelwork.ocr.ppocr}.
  *
  * <p>May import {@code core}, {@code report}, {@code spi}, {@code shared}, {@code metrics}, {@code vision},
- * {@code onnx}, {@code audio.PackageAssets}, {@code ocr.ppocr}, JTS; never {@code session} or another category.
+ * {@code onnx}, {@code assets} (the package-asset cache), {@code ocr.ppocr}, JTS; never {@code session} or another category.
  */
 package io.modelwork.ocr;
