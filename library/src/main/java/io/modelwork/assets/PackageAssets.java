@@ -20,7 +20,7 @@ import java.util.zip.ZipFile;
  * half-unpacked model is never used.
  *
  * <p>One cache root for every asset ({@link #cacheRoot()}): {@code npm/} and {@code maven/} here, {@code models/} for
- * {@link ModelAssets}. {@code bin/modelwork setup} warms it; a machine without the package clients can copy a cache
+ * {@link ModelAssets}. Files are fetched on their first use; a machine without the package clients can copy a cache
  * folder and point {@code MODELWORK_CACHE} at it.
  */
 public final class PackageAssets {

@@ -107,7 +107,7 @@ public final class OnnxModel implements AutoCloseable {
         }
         if (expectedSha256 != null && !expectedSha256.isBlank() && !sha.startsWith(expectedSha256.toLowerCase(Locale.ROOT)))
             throw new ModelworkException("The ONNX model file's SHA-256 is " + sha + ", expected " + expectedSha256,
-                    file.toString(), "the file is damaged or a different version: fetch it again (bin/modelwork setup) or pin the new hash");
+                    file.toString(), "the file is damaged or a different version: delete it (a cached package file is fetched again on next use) or give the right file");
         String dev = device == null ? "cpu" : device.toLowerCase(Locale.ROOT);
         String used = "cpu", note = "";
         try {

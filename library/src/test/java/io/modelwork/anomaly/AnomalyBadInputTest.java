@@ -140,7 +140,7 @@ class AnomalyBadInputTest {
         ModelworkException bad = assertThrows(ModelworkException.class, () -> OnnxModel.load(p, "00ff", "cpu", 1));
         assertTrue(bad.getMessage().contains("SHA-256"), bad.getMessage());
         ModelworkException missing = assertThrows(ModelworkException.class, () -> ModelAssets.resolve("backbone/nope.onnx"));
-        assertTrue(missing.getMessage().contains("bin/modelwork setup") && missing.getMessage().contains(Assets.root().toString()), missing.getMessage());
+        assertTrue(missing.getMessage().contains("MODELWORK_ASSETS") && missing.getMessage().contains(Assets.root().toString()), missing.getMessage());
     }
 
     @Test

