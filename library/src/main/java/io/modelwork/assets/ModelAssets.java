@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code $MODELWORK_ASSETS}, else {@code ../shared}), (2) in the local cache ({@code $MODELWORK_CACHE}, default
  * {@code ~/.cache/modelwork}, its {@code models/}), where a machine without the project's {@code ../shared} can copy them. Every pinned file
  * (resource {@code pins.txt}: {@code sha256  name}, as {@code sha256sum} prints it) is hashed before it is handed out;
- * a missing or mismatching file is a {@link ModelworkException} naming the file, where it looked and the command that
- * fetches it. Hashes are cached per (path, size, mtime) so a file is hashed once per process.
+ * a missing or mismatching file is a {@link ModelworkException} naming the file, where it looked and how to provide
+ * it. Hashes are cached per (path, size, mtime) so a file is hashed once per process.
  */
 public final class ModelAssets {
     private static final Map<String, String> PINS = loadPins();
