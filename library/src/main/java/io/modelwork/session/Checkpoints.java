@@ -175,4 +175,39 @@ final class Checkpoints {
         }
         return new Loaded(v, st.path("id").asText(dirName), cargs, steps, stepArgs, categoryName, original);
     }
+
+    /** Restores the category's state from a loaded checkpoint's {@code state/}. */
+    static void restoreState(Loaded l, CategoryState state) {
+        try {
+            state.restore(l.verified().reader("state/"));
+        } catch (IOException e) {
+            throw new ModelworkException("Cannot read the checkpoint: " + e.getMessage(), l.verified().dir().toString(),
+                    "resume from another checkpoint");
+        }
+    }
+
+    /**
+     * The reports of a loaded checkpoint, put into {@code reports} and written into the resumed session's own run
+     * directory (so that it is complete on its own), and the resume step's report.
+     */
+    static StepReport restore(Loaded l, RunContext context, Map<Step, StepReport> reports) {
+        StateStore.Verified v = l.verified();
+        for (Step step : l.steps()) {
+            String name = "reports/" + step.key() + ".json";
+            if (v.has(name)) reports.put(step, new StepReport(step.key(), "(restored) " + step.key(), (ObjectNode) v.json(name)));
+        }
+        for (var e : reports.entrySet())
+            AtomicFiles.writeStringFast(context.runDir().resolve("reports").resolve(e.getKey().key() + ".json"),
+                    Json.write(e.getValue().toJson()));
+        StepReport r = new StepReport("resume", "Resumed " + l.id());
+        r.body().put("checkpoint_id", l.id());
+        r.body().put("path", v.dir().toString());
+        r.body().put("run_dir", context.runDir().toString());
+        r.body().put("original_run_dir", l.originalRunDir().toString());
+        r.note("this session writes into its own run directory " + context.runDir() + "; the checkpoint's run "
+                + "directory " + l.originalRunDir() + " is not modified");
+        ArrayNode restored = r.body().putArray("steps");
+        l.steps().forEach(s -> restored.add(s.key()));
+        return r;
+    }
 }

@@ -1,7 +1,5 @@
 package io.modelwork.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwork.core.*;
 import io.modelwork.report.StepReport;
@@ -16,11 +14,8 @@ import io.modelwork.spi.StepHandler;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.*;
-import java.util.concurrent.*;
 
 /**
  * One experiment: the 15 lifecycle steps of SPEC.md as methods, in order.
@@ -93,7 +88,7 @@ public final class Session implements AutoCloseable {
         context.toJson().fields().forEachRemaining(e -> { k.append(e.getKey()); v.append(e.getValue().asText()); });
         t.addColumns(k, v);
         r.table(t);
-        logStart(Step.CONFIGURE, a);
+        StepLog.start(context, Step.CONFIGURE, a);
         record(Step.CONFIGURE, a, r, 0);
         return r;
     }
@@ -203,9 +198,6 @@ public final class Session implements AutoCloseable {
         return Checkpoints.write(context, category == null ? null : category.name(), done, reports, state, tag);
     }
 
-    /** SHA-256 of a file as lower-case hex. */
-    public static String sha256(Path f) throws IOException { return AtomicFiles.sha256(f); }
-
     /**
      * Step 11 (resume): restores a checkpoint into this (fresh) session: the run context, the category's state (which
      * re-reads the dataset and checks it against the saved fingerprint), and the reports. Arguments: {@code id} (a
@@ -220,22 +212,11 @@ public final class Session implements AutoCloseable {
             throw new ModelworkException("resume needs a fresh session", "resume",
                     "create a new session (or %close first), then resume");
         Checkpoints.Loaded l = Checkpoints.read(a);
-        Map<String, Object> cargs = l.contextArgs();
-        List<Step> steps = l.steps();
-        Map<Step, Args> stepArgs = l.stepArgs();
-        String categoryName = l.category();
-        StateStore.Verified v = l.verified();
-        Path dir = v.dir(), original = l.originalRunDir();
-        context = RunContext.configure(Args.from(cargs), defaultRoot);
+        context = RunContext.configure(Args.from(l.contextArgs()), defaultRoot);
         try {
-            if (!categoryName.isEmpty()) {
-                setCategory(Categories.byName(categoryName));
-                try {
-                    state.restore(v.reader("state/"));
-                } catch (IOException e) {
-                    throw new ModelworkException("Cannot read the checkpoint: " + e.getMessage(), dir.toString(),
-                            "resume from another checkpoint");
-                }
+            if (!l.category().isEmpty()) {
+                setCategory(Categories.byName(l.category()));
+                Checkpoints.restoreState(l, state);
             }
         } catch (RuntimeException e) {
             closeState();
@@ -244,26 +225,9 @@ public final class Session implements AutoCloseable {
             throw e;
         }
         done.clear();
-        for (Step step : steps) done.put(step, stepArgs.get(step));
-        for (Step step : steps) {
-            String name = "reports/" + step.key() + ".json";
-            if (v.has(name)) reports.put(step, new StepReport(step.key(), "(restored) " + step.key(), (ObjectNode) v.json(name)));
-        }
-        // the restored reports go into the new run directory too, so that it is complete on its own
-        for (var e : reports.entrySet())
-            AtomicFiles.writeStringFast(context.runDir().resolve("reports").resolve(e.getKey().key() + ".json"),
-                    Json.write(e.getValue().toJson()));
-        String id = l.id();
-        StepReport r = new StepReport("resume", "Resumed " + id);
-        r.body().put("checkpoint_id", id);
-        r.body().put("path", dir.toString());
-        r.body().put("run_dir", context.runDir().toString());
-        r.body().put("original_run_dir", original.toString());
-        r.note("this session writes into its own run directory " + context.runDir() + "; the checkpoint's run "
-                + "directory " + original + " is not modified");
-        ArrayNode restored = r.body().putArray("steps");
-        steps.forEach(s -> restored.add(s.key()));
-        logStart(Step.RESUME, a);
+        for (Step step : l.steps()) done.put(step, l.stepArgs().get(step));
+        StepReport r = Checkpoints.restore(l, context, reports);
+        StepLog.start(context, Step.RESUME, a);
         record(Step.RESUME, a, r, 0);
         return r;
     }
@@ -273,28 +237,7 @@ public final class Session implements AutoCloseable {
     // ---------------------------------------------------------------- state
 
     /** What has run and the current state (for {@code %session}). */
-    public StepReport status() {
-        StepReport r = new StepReport("session", closed ? "Session (closed)" : "Session");
-        Table t = Table.create("Steps");
-        StringColumn n = StringColumn.create("#"), s = StringColumn.create("step"), st = StringColumn.create("status"),
-                args = StringColumn.create("arguments");
-        ArrayNode a = r.body().putArray("steps");
-        for (Step step : Step.values()) {
-            if (step == Step.CLOSE) continue;
-            n.append(Integer.toString(step.number()));
-            s.append(step.key());
-            boolean ran = done.containsKey(step);
-            st.append(ran ? "done" : "");
-            args.append(ran ? String.valueOf(done.get(step)) : "");
-            if (ran) a.addObject().put("step", step.key()).put("args", String.valueOf(done.get(step)));
-        }
-        t.addColumns(n, s, st, args);
-        r.table(t);
-        if (context != null) r.body().put("run_dir", context.runDir().toString());
-        if (category != null) r.body().put("category", category.name());
-        r.body().put("closed", closed);
-        return r;
-    }
+    public StepReport status() { return SessionSteps.of(done, context, category == null ? null : category.name(), closed); }
 
     public boolean hasRun(Step s) { return done.containsKey(s); }
 
@@ -418,18 +361,7 @@ public final class Session implements AutoCloseable {
 
     private void require(Step step) {
         checkOpen(step);
-        for (Step r : step.requires()) {
-            if (!done.containsKey(r)) {
-                Step first = r;
-                while (true) {
-                    Step prev = first;
-                    for (Step rr : first.requires()) if (!done.containsKey(rr)) { first = rr; break; }
-                    if (prev == first) break;
-                }
-                throw new ModelworkException("Step " + step.key() + " cannot run yet: " + r.key() + " has not run",
-                        step.key(), "run " + first.key() + " first" + (first != r ? " (then the steps up to " + r.key() + ")" : ""));
-            }
-        }
+        SessionSteps.requireDone(step, done);
     }
 
     private StepReport runCategoryStep(Step step, Args a) {
@@ -443,59 +375,27 @@ public final class Session implements AutoCloseable {
         if (h == null) {
             (opts == null ? Options.none() : opts).check(step, a, null);
             String why = category.notApplicable(step);
-            return runTimed(step, a, () -> {
-                StepReport r = new StepReport(step.key(), step.key() + ": not applicable to " + category.name());
-                r.body().put("applicable", false);
-                r.body().put("reason", why);
-                r.note(why);
-                return r;
-            });
+            return runTimed(step, a, () -> SessionSteps.notApplicable(step, category.name(), why));
         }
         if (opts != null) opts.check(step, a, null);
         return runTimed(step, a, () -> h.run(state, a, ctx));
     }
 
+    /** Runs a step's body with the heartbeat, configure's timeout and retries ({@link StepLog#withRetries}), then records it. */
     private StepReport runTimed(Step step, Args a, java.util.function.Supplier<StepReport> body) {
-        logStart(step, a);
+        StepLog.start(context, step, a);
         long t0 = System.nanoTime();
-        int attempts = context.retries() + 1;
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= attempts; attempt++) {
-            try {
-                StepReport r;
-                try (StepHeartbeat hb = heartbeat = clock.start(progress, step)) {
-                    r = withTimeout(step, body);
-                } finally {
-                    heartbeat = null;
-                }
-                record(step, a, r, (System.nanoTime() - t0) / 1e9);
-                return r;
-            } catch (ModelworkException e) {
-                logFailure(step, e, t0);
-                throw e; // bad input: retrying cannot help
-            } catch (RuntimeException e) {
-                last = e;
-                if (attempt < attempts) {
-                    ObjectNode ev = Json.object();
-                    ev.put("step", step.key());
-                    ev.put("outcome", "retry");
-                    ev.put("attempt", attempt);
-                    ev.put("error", String.valueOf(e));
-                    context.log().write(ev);
-                }
+        return StepLog.withRetries(context, step, t0, () -> {
+            StepReport r;
+            try (StepHeartbeat hb = heartbeat = clock.start(progress, step)) {
+                r = StepLog.withTimeout(context, step, body);
+            } finally {
+                heartbeat = null;
             }
-        }
-        logFailure(step, last, t0);
-        throw last;
+            record(step, a, r, (System.nanoTime() - t0) / 1e9);
+            return r;
+        });
     }
-
-    private StepReport withTimeout(Step step, java.util.function.Supplier<StepReport> body) {
-        return StepLog.withTimeout(context, step, body);
-    }
-
-    private void logStart(Step step, Args a) { StepLog.start(context, step, a); }
-
-    private void logFailure(Step step, RuntimeException e, long t0) { StepLog.failure(context, step, e, t0); }
 
     private void record(Step step, Args a, StepReport r, double seconds) {
         r.body().put("seconds", seconds);
@@ -503,12 +403,7 @@ public final class Session implements AutoCloseable {
         AtomicFiles.writeStringFast(context.runDir().resolve("reports").resolve(step.key() + ".json"), Json.write(r.toJson()));
         done.put(step, a);
         reports.put(step, r);
-        ObjectNode ev = Json.object();
-        ev.put("step", step.key());
-        ev.put("event", "end");
-        ev.put("outcome", "ok");
-        ev.put("seconds", seconds);
-        context.log().write(ev);
+        StepLog.end(context, step, seconds);
     }
 
     /** Generic dispatch by step (used by the recipe runner and the magics). */

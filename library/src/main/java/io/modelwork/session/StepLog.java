@@ -6,7 +6,7 @@ import io.modelwork.report.StepReport;
 
 import java.util.concurrent.*;
 
-/** The run-log events of a step (start, failure) and its timeout watchdog, for the {@link Session}. */
+/** The run-log events of a step (start, end, retry, failure), its retries and its timeout watchdog, for the {@link Session}. */
 final class StepLog {
     private StepLog() { }
 
@@ -54,4 +54,42 @@ final class StepLog {
         context.log().write(ev);
     }
 
+    static void end(RunContext context, Step step, double seconds) {
+        ObjectNode ev = Json.object();
+        ev.put("step", step.key());
+        ev.put("event", "end");
+        ev.put("outcome", "ok");
+        ev.put("seconds", seconds);
+        context.log().write(ev);
+    }
+
+    /**
+     * Runs {@code attempt} up to configure's {@code retries} + 1 times: a {@link ModelworkException} (bad input) is
+     * logged and thrown at once, since retrying cannot help; another failure is logged as a retry and tried again,
+     * and the last one is logged and thrown.
+     */
+    static StepReport withRetries(RunContext context, Step step, long t0, java.util.function.Supplier<StepReport> attempt) {
+        int attempts = context.retries() + 1;
+        RuntimeException last = null;
+        for (int n = 1; n <= attempts; n++) {
+            try {
+                return attempt.get();
+            } catch (ModelworkException e) {
+                failure(context, step, e, t0);
+                throw e;
+            } catch (RuntimeException e) {
+                last = e;
+                if (n < attempts) {
+                    ObjectNode ev = Json.object();
+                    ev.put("step", step.key());
+                    ev.put("outcome", "retry");
+                    ev.put("attempt", n);
+                    ev.put("error", String.valueOf(e));
+                    context.log().write(ev);
+                }
+            }
+        }
+        failure(context, step, last, t0);
+        throw last;
+    }
 }
