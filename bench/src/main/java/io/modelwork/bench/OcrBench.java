@@ -41,10 +41,10 @@ public final class OcrBench {
         }
         List<String> norm = refs.stream().map(r -> r.replaceAll("\\s+", " ").strip()).toList();
         System.out.println("| engine | pages/s | lines/s | CER | CPU s |\n|---|---|---|---|---|");
-        double[] pps = new double[2];
+        double[] pps = new double[PpOcr.LANGS.size()];
         int n = pages.size() * repeats;
-        for (int li = 0; li < 2; li++) {
-            String lang = List.of("ch", "en").get(li);
+        for (int li = 0; li < pps.length; li++) {
+            String lang = PpOcr.LANGS.get(li);
             try (PpOcr ocr = PpOcr.load(PpOcr.Models.forLang(lang), OcrConfig.defaults(), THREADS, "cpu")) {
                 for (Path p : pages) ocr.read(BgrImage.read(p)); // warm-up
                 int[] lines = {0};
@@ -61,7 +61,7 @@ public final class OcrBench {
                 });
                 double cer = WordErrorRate.corpus(norm, hyp, WordErrorRate.Normalize.NONE).cer();
                 pps[li] = n / t.wall();
-                System.out.println("| " + (li == 0 ? "PP-OCRv4 lang=ch" : "PP-OCR lang=en (en_PP-OCRv3 det + en_PP-OCRv4 rec)")
+                System.out.println("| " + (lang.equals("ch") ? "PP-OCRv4 lang=ch" : "PP-OCR lang=en (en_PP-OCRv3 det + en_PP-OCRv4 rec)")
                         + " (modelwork, ONNX Runtime " + THREADS + " threads) | " + f(pps[li], 3) + " | "
                         + f(lines[0] / t.wall(), 2) + " | " + f(cer, 4) + " | " + f(t.cpu(), 1) + " |");
             }
