@@ -159,7 +159,8 @@ public final class OnnxModel implements AutoCloseable {
         try {
             return Collections.unmodifiableMap(session.getMetadata().getCustomMetadata());
         } catch (OrtException e) {
-            return Map.of();
+            throw new ModelworkException("ONNX Runtime cannot read the model's metadata: " + e.getMessage(), file.toString(),
+                    "check that the file is a complete ONNX model");
         }
     }
 
